@@ -1,0 +1,3 @@
+"""Rules DMVcrypto (placeholder: being written)."""
+
+from __future__ import annotations

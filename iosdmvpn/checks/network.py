@@ -1,0 +1,3 @@
+"""Rules DMVnetwork (placeholder: being written)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Rules DMVnhrp (placeholder: being written)."""
+
+from __future__ import annotations

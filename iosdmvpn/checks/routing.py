@@ -1,0 +1,3 @@
+"""Rules DMVrouting (placeholder: being written)."""
+
+from __future__ import annotations

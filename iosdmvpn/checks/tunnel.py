@@ -1,0 +1,3 @@
+"""Rules DMVtunnel (placeholder: being written)."""
+
+from __future__ import annotations
