@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from ipaddress import IPv4Address, IPv4Network, IPv6Address
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +15,8 @@ from iosdmvpn.model.routing import Routing
 
 # RFC 6598 shared address space: carrier-grade NAT, not reachable from the Internet.
 _CGNAT = IPv4Network("100.64.0.0/10")
+_DOCUMENTATION = (IPv4Network("192.0.2.0/24"), IPv4Network("198.51.100.0/24"), IPv4Network("203.0.113.0/24"),
+                  IPv6Network("2001:db8::/32"))
 
 
 class Coverage(BaseModel):
@@ -121,7 +123,13 @@ class Device(IosNode):
 
 
 def is_public(address: IPAddress) -> bool:
-    """Not RFC 1918 / RFC 6598 / loopback / link-local / ULA (rules.md ``public``)."""
+    """Not RFC 1918 / RFC 6598 / loopback / link-local / ULA (rules.md ``public``).
+
+    The documentation ranges (RFC 5737, RFC 3849) count as public: examples use them to
+    stand for Internet addresses.
+    """
+    if any(address in net for net in _DOCUMENTATION if net.version == address.version):
+        return True
     if isinstance(address, IPv4Address) and address in _CGNAT:
         return False
     if isinstance(address, IPv6Address | IPv4Address):

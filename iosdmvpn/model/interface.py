@@ -179,6 +179,9 @@ class Interface(IosNode):
     ospf: InterfaceOspf | None = None
     ospf6: InterfaceOspf | None = None
     eigrp: tuple[InterfaceEigrp, ...] = ()
+    # Modelled commands of this stanza that failed to parse (DMV003/DMV004), as typed and
+    # redacted: rules about a *missing* command stay silent when the command is here but broken.
+    unparsed: tuple[str, ...] = ()
 
     @property
     def is_tunnel(self) -> bool:

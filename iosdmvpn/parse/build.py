@@ -50,7 +50,7 @@ from iosdmvpn.model import (
     TunnelProtection,
     UnrecognizedLine,
 )
-from iosdmvpn.parse.structure import Line, Stanza
+from iosdmvpn.parse.structure import MODEL, Line, Stanza
 from iosdmvpn.parse.transform import Cmd
 from iosdmvpn.source import Span, redact
 
@@ -68,18 +68,12 @@ def _header(stanza: Stanza) -> Cmd | None:
 
 
 def _stanza_span(stanza: Stanza, path: str) -> Span:
-    """From the header to the end of the last line in the stanza."""
+    """From the header to the end of the stanza's last line (its own commands, ignored ones
+    included, and the headers of its sub-stanzas)."""
     header = stanza.header
     assert header is not None
-    last = header
-    for line in stanza.lines:
-        if line.number > last.number:
-            last = line
-    for child in stanza.children:
-        if child.header is not None and child.header.number > last.number:
-            last = child.header
-    return Span(path=path, line=header.number, column=header.columns[0], end_line=last.number,
-                end_column=last.end_column)
+    return Span(path=path, line=header.number, column=header.columns[0], end_line=stanza.last_number,
+                end_column=stanza.end_column)
 
 
 class _Fields:
@@ -223,7 +217,12 @@ def _build_interface(stanza: Stanza, path: str) -> Interface:
                 e.set(_EIGRP_KNOBS[knob], a["value"], s)
     span = _stanza_span(stanza, path)
     name = header.args["name"]
+    # The header line itself: where findings about a missing interface command point.
+    f.spans["name"] = header.span
     extra: dict[str, Any] = {}
+    broken = tuple(redact(line.text()) for line in stanza.lines if line.tag == MODEL and line.result is None)
+    if broken:
+        extra["unparsed"] = broken
     if name.startswith("Tunnel"):
         extra["tunnel"] = tunnel.build(Tunnel, span)
     for family, key in ((4, "nhrp"), (6, "nhrp6")):
@@ -345,6 +344,8 @@ class _CryptoBuilder:
                 elif cmd.name == "peer_psk":
                     key = {None: "psk", "local": "psk_local", "remote": "psk_remote"}[a["side"]]
                     f.set(key, SecretStr(a["key"]), s)
+                    if a["encryption_type"]:  # an encrypted key cannot be compared with a clear one
+                        f.set("psk_encryption_type", a["encryption_type"], s)
             peers.append(f.build(Ikev2Peer, _stanza_span(child, path), name=peer_head.args["name"]))
         self.add("ikev2_keyrings", Ikev2Keyring(span=_stanza_span(stanza, path), name=head.args["name"],
                                                 peers=tuple(peers)))
@@ -368,6 +369,8 @@ class _CryptoBuilder:
                 f.append(f"authentication_{a['side']}", a["method"], s)
                 if a["key"] is not None:
                     f.set(f"inline_psk_{a['side']}", SecretStr(a["key"]), s)
+                    if a.get("encryption_type"):  # an encrypted key cannot be compared with a clear one
+                        f.set("inline_psk_encryption_type", a["encryption_type"], s)
             elif n == "v2_keyring":
                 f.set("keyring_local", a["value"], s)
             elif n == "v2_pki":
@@ -392,6 +395,8 @@ class _CryptoBuilder:
             self.f.set("ikev2_dpd", Dpd(span=s, **a), s)
         elif cmd.name == "isakmp_default_policy":
             self.f.set("isakmp_default_policy", a["enabled"], s)
+        elif cmd.name == "compliance_shield_disable":
+            self.f.set("compliance_shield_disabled", True, s)
 
     def build(self, span: Span) -> Crypto:
         return self.f.build(Crypto, span)  # type: ignore[no-any-return]
@@ -405,6 +410,10 @@ def _eigrp_af(stanza: Stanza, base: dict[str, Any], path: str) -> Eigrp:
     afifs = []
     for cmd in _commands(stanza):
         _eigrp_process_cmd(f, cmd)
+    for child in stanza.children:
+        if child.kind == "eigrp_topo":  # named mode: "topology base" holds the redistribution
+            for cmd in _commands(child):
+                _eigrp_process_cmd(f, cmd)
     for child in stanza.children:
         child_head = _header(child)
         if child.kind != "eigrp_afif" or child_head is None:
@@ -426,6 +435,8 @@ def _eigrp_process_cmd(f: _Fields, cmd: Cmd) -> None:
                                               area=a["area"]), s)
     elif cmd.name == "eigrp_stub":
         f.set("stub", a["value"], s)
+    elif cmd.name == "eigrp_redistribute":
+        f.append("redistribute", a["value"], s)
     elif cmd.name == "passive_default":
         f.set("passive_default", a["value"], s)
     elif cmd.name == "passive_interface":
@@ -503,6 +514,9 @@ def _build_bgp(stanza: Stanza, head: Cmd, path: str) -> Bgp:
             n.set("alternate_as", tuple(ws[1:]), s)
         elif key == "update-source" and len(ws) > 1:
             n.set("update_source", ws[1], s)
+        elif key == "next-hop-self" and value and [w.lower() for w in ws[1:2]] == ["all"]:
+            n.set("next_hop_self", True, s)
+            n.set("next_hop_self_all", True, s)
         elif key in _NEIGHBOR_FLAGS:
             n.set(_NEIGHBOR_FLAGS[key], value, s)
         elif key == "activate" and family:
@@ -586,15 +600,24 @@ def build_device(root: Stanza, path: str, coverage: Coverage,
         "ikev2_proposal": crypto.ikev2_proposal, "ikev2_policy": crypto.ikev2_policy,
         "ikev2_keyring": crypto.ikev2_keyring, "ikev2_profile": crypto.ikev2_profile,
     }
+    # IOS merges a repeated `interface X` stanza into the first one (scripts often come back
+    # to an interface to add tunnel or NHRP lines), so its commands join the first stanza's.
+    first_stanza: dict[str, Stanza] = {}
+    for stanza in root.children:
+        head = _header(stanza)
+        if stanza.kind != "if" or head is None:
+            continue
+        first = first_stanza.setdefault(head.args["name"], stanza)
+        if first is not stanza:
+            first.lines.extend(stanza.lines)
     for stanza in root.children:
         head = _header(stanza)
         if head is None:
             continue
         if stanza.kind == "if":
-            iface = _build_interface(stanza, path)
-            # A repeated stanza (configs pasted twice) replaces the earlier one, as IOS merges it;
-            # merging field by field is not worth it for what linting needs.
-            interfaces[iface.name] = iface
+            if first_stanza.get(head.args["name"]) is stanza:
+                iface = _build_interface(stanza, path)
+                interfaces[iface.name] = iface
         elif stanza.kind in builders:
             builders[stanza.kind](stanza, head, path)
         elif stanza.kind == "trustpoint":
