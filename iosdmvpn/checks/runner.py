@@ -35,12 +35,12 @@ def run_rules(network: Network, rules: Iterable[Rule] | None = None,
             for device in network.devices:
                 try:
                     out.extend(_diagnostic(r, f) for f in r.func(DeviceContext(device, network)))
-                except Exception as exc:  # noqa: BLE001 - reported as DMV999, see _crash
+                except Exception as exc:
                     out.append(_crash(r, Span.whole_file(device.path), exc))
         else:
             try:
                 out.extend(_diagnostic(r, f) for f in r.func(network))
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 path = network.devices[0].path if network.devices else "<network>"
                 out.append(_crash(r, Span.whole_file(path), exc))
     return out

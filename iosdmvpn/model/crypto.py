@@ -112,6 +112,7 @@ class Ikev2Peer(IosNode):
     psk: SecretStr | None = None
     psk_local: SecretStr | None = None
     psk_remote: SecretStr | None = None
+    psk_encryption_type: int = 0  # highest type among the peer's keys: 0 clear, 6/7 encrypted
 
 
 class Ikev2Keyring(IosNode):
@@ -141,6 +142,7 @@ class Ikev2Profile(IosNode):
     authentication_remote: tuple[str, ...] = ()
     inline_psk_local: SecretStr | None = None
     inline_psk_remote: SecretStr | None = None
+    inline_psk_encryption_type: int = 0  # highest type among the inline keys: 0 clear, 6/7 encrypted
     keyring_local: str | None = None
     trustpoints: tuple[str, ...] = ()
     dpd: Dpd | None = None
@@ -166,6 +168,8 @@ class Crypto(IosNode):
     ikev2_profiles: tuple[Ikev2Profile, ...] = ()
     ikev2_dpd: Dpd | None = None
     trustpoints: tuple[str, ...] = ()
+    # ``crypto engine compliance shield disable``: IOS-XE 17.11+ accepts weak algorithms again (FN72510).
+    compliance_shield_disabled: bool = False
 
     def transform_set(self, name: str) -> TransformSet | None:
         """Look up a transform-set by its (case-sensitive) name."""

@@ -1,22 +1,29 @@
 """The network: every device given in one run, grouped into DMVPN clouds.
 
 Clouds are derived from the configs themselves (rules.md 2.4): tunnels in the same
-tunnel subnet, and tunnels linked by a spoke's NHS or static map pointing at another
-tunnel's address, are one cloud (union-find, linear in the number of tunnels). Roles
-follow rules.md 2.2: a tunnel that registers to an NHS (or carries a spoke-style static
-map) is a spoke; an mGRE tunnel that registers nowhere is a hub; in a network, a tunnel
-other tunnels point at is a hub too (hierarchical hubs are both).
+tunnel subnet, and tunnels linked by a spoke's NHS or static map, are one cloud
+(union-find, linear in the number of tunnels). A spoke's NHS or map is linked to a hub
+by its protocol address (the hub's tunnel address) or, when no tunnel holds that
+address, by its NBMA address (the hub's tunnel source). Roles follow rules.md 2.2: a
+tunnel that registers to an NHS (or carries a spoke-style static map) is a spoke; an
+mGRE tunnel that registers nowhere is a hub; in a network, a tunnel other tunnels point
+at is a hub too (hierarchical hubs are both).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from ipaddress import IPv4Network, IPv6Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+from typing import Any, Literal, TypeVar, cast
 
 from iosdmvpn.model.device import Device
 from iosdmvpn.model.interface import Interface, IPAddress, Nhrp
+from iosdmvpn.source import Span
+
+Nbma = IPAddress | Literal["dynamic"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -25,17 +32,25 @@ class TunnelRef:
 
     device: Device
     interface: Interface
+    # Computed once: refs are hashed hundreds of thousands of times in a large network.
+    _key: tuple[str, str] = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = (self.device.path, self.interface.name)
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_hash", hash(key))
 
     @property
     def key(self) -> tuple[str, str]:
         """Stable identity: (file path, interface name)."""
-        return (self.device.path, self.interface.name)
+        return self._key
 
     def __hash__(self) -> int:
-        return hash(self.key)
+        return self._hash
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, TunnelRef) and other.key == self.key
+        return isinstance(other, TunnelRef) and other._key == self._key
 
     @property
     def label(self) -> str:
@@ -67,12 +82,47 @@ class TunnelRef:
             found.extend(m.protocol for m in n.maps)
         return tuple(dict.fromkeys(found))
 
+    def local_nbma(self) -> Nbma | None:
+        """The tunnel's own NBMA address (rules.md ``local_nbma``); ``"dynamic"`` for DHCP/PPP."""
+        value = self.device.local_nbma(self.interface)
+        if value is None or isinstance(value, IPv4Address | IPv6Address):
+            return value
+        return "dynamic"
+
 
 def _spoke_evidence(n: Nhrp) -> bool:
     if n.nhs:
         return True
     mcast = {m.nbma for m in n.multicast_maps}
     return any(m.nbma in mcast for m in n.maps) and n.multicast_dynamic is not True
+
+
+@dataclass(frozen=True)
+class NhsLink:
+    """One NHS entry or static map of a tunnel, and the hub tunnel in the input it reaches.
+
+    ``hub`` is found by the protocol address (``matched == "address"``) or, when no other
+    device's tunnel holds that address, by the NBMA address (``matched == "nbma"``): the
+    tunnel of another device whose tunnel source is that NBMA. ``candidates`` lists every
+    hub-like tunnel owning the NBMA, also when they are too many to pick one.
+    """
+
+    tunnel: TunnelRef
+    nhrp: Nhrp
+    kind: Literal["nhs", "map"]
+    protocol: IPAddress | None  # None: ``nhs dynamic``
+    nbma: IPAddress | None
+    nbma_fqdn: str | None
+    span: Span  # the NHS line (or the map line)
+    nbma_span: Span | None  # where the NBMA is written (NHS line or static map)
+    hub: TunnelRef | None = None
+    matched: Literal["address", "nbma"] | None = None
+    candidates: tuple[TunnelRef, ...] = ()
+
+    @property
+    def family(self) -> int:
+        """4 for ``ip nhrp``, 6 for ``ipv6 nhrp``."""
+        return self.nhrp.family
 
 
 @dataclass
@@ -121,9 +171,23 @@ class _UnionFind:
 
 @dataclass
 class Network:
-    """The devices of one run and the clouds between them."""
+    """The devices of one run and the clouds between them.
+
+    ``complete`` declares that every hub of every cloud is in the input, so a spoke
+    pointing at an address no hub holds is an error (DMV505). ``nat`` maps a private NBMA
+    address to the public address it is statically translated to (rules.md 2.4).
+    """
 
     devices: list[Device]
+    complete: bool = False
+    nat: Mapping[IPAddress, IPAddress] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A fact several rules derive from the whole network, computed once per run under ``key``."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     @property
     def single_device(self) -> bool:
@@ -142,6 +206,37 @@ class Network:
         for ref in self.tunnels:
             for address in ref.interface.addresses():
                 index.setdefault(address, []).append(ref)
+        return index
+
+    @cached_property
+    def _nbma(self) -> dict[TunnelRef, Nbma | None]:
+        return {ref: ref.local_nbma() for ref in self.tunnels}
+
+    def local_nbma(self, ref: TunnelRef) -> Nbma | None:
+        """The tunnel's own NBMA address (cached; rules.md ``local_nbma``)."""
+        if ref in self._nbma:
+            return self._nbma[ref]
+        return ref.local_nbma()
+
+    def public_nbma(self, ref: TunnelRef) -> Nbma | None:
+        """The NBMA address peers reach the tunnel at: the static-NAT address when one is declared."""
+        local = self.local_nbma(ref)
+        if local is None or local == "dynamic":
+            return local
+        return self.nat.get(local, local)
+
+    @cached_property
+    def by_nbma(self) -> dict[IPAddress, list[TunnelRef]]:
+        """Static NBMA address (local, and the static-NAT public one) -> the tunnels sourced there."""
+        index: dict[IPAddress, list[TunnelRef]] = {}
+        for ref in self.tunnels:
+            local = self.local_nbma(ref)
+            if local is None or local == "dynamic":
+                continue
+            index.setdefault(local, []).append(ref)
+            public = self.nat.get(local)
+            if public is not None and public != local:
+                index.setdefault(public, []).append(ref)
         return index
 
     @cached_property
@@ -165,6 +260,79 @@ class Network:
             return True
         return ref.interface.is_mgre and not ref.registers()
 
+    def _resolve(self, ref: TunnelRef, protocol: IPAddress | None, nbma: IPAddress | None
+                 ) -> tuple[TunnelRef | None, Literal["address", "nbma"] | None, tuple[TunnelRef, ...]]:
+        """The hub a (protocol, NBMA) pair of ``ref`` reaches: by tunnel address, else by NBMA."""
+        path = ref.device.path
+        candidates: tuple[TunnelRef, ...] = ()
+        if nbma is not None:
+            candidates = tuple(t for t in self.by_nbma.get(nbma, ())
+                               if t.device.path != path and self.is_hub(t))
+        if protocol is not None:
+            holders = [t for t in self.by_address.get(protocol, ()) if t.device.path != path]
+            if holders:
+                # Two holders means a duplicate address (DMV507): prefer the one at the NBMA used.
+                best = next((t for t in holders if t in candidates), None)
+                best = best or next((t for t in holders if self.is_hub(t)), holders[0])
+                return best, "address", candidates
+        if not candidates:
+            return None, None, ()
+        if len(candidates) == 1:
+            return candidates[0], "nbma", candidates
+        # Several tunnels share the hub's source: GRE demultiplexes them by tunnel key.
+        key = ref.interface.tunnel.key if ref.interface.tunnel is not None else None
+        same_key = [t for t in candidates if t.interface.tunnel is not None and t.interface.tunnel.key == key]
+        if len(same_key) == 1:
+            return same_key[0], "nbma", candidates
+        return None, None, candidates
+
+    @cached_property
+    def _links(self) -> dict[TunnelRef, tuple[NhsLink, ...]]:
+        out: dict[TunnelRef, tuple[NhsLink, ...]] = {}
+        for ref in self.tunnels:
+            links: list[NhsLink] = []
+            for n in ref.interface.nhrp_families():
+                nhs_protocols = {e.protocol for e in n.nhs if e.protocol is not None}
+                for e in n.nhs:
+                    nbma, nbma_span = e.nbma, e.span if e.nbma is not None else None
+                    if nbma is None and e.protocol is not None:
+                        m = next((m for m in n.maps if m.protocol == e.protocol and m.nbma is not None), None)
+                        if m is not None:
+                            nbma, nbma_span = m.nbma, m.span
+                    fqdn = e.nbma_fqdn or (next((m.nbma_fqdn for m in n.maps if m.protocol == e.protocol
+                                                 and m.nbma_fqdn), None) if e.protocol is not None else None)
+                    hub, matched, cands = self._resolve(ref, e.protocol, nbma)
+                    links.append(NhsLink(ref, n, "nhs", e.protocol, nbma, fqdn, e.span, nbma_span,
+                                         hub, matched, cands))
+                for m in n.maps:
+                    if m.protocol in nhs_protocols:
+                        continue
+                    hub, matched, cands = self._resolve(ref, m.protocol, m.nbma)
+                    links.append(NhsLink(ref, n, "map", m.protocol, m.nbma, m.nbma_fqdn, m.span,
+                                         m.span if m.nbma is not None else None, hub, matched, cands))
+            out[ref] = tuple(links)
+        return out
+
+    def links(self, ref: TunnelRef) -> tuple[NhsLink, ...]:
+        """The tunnel's NHS entries and static maps (NHS first), each with the hub it reaches."""
+        return self._links.get(ref, ())
+
+    @cached_property
+    def _clients(self) -> dict[TunnelRef, list[TunnelRef]]:
+        index: dict[TunnelRef, list[TunnelRef]] = {}
+        for ref in self.tunnels:
+            for hub in dict.fromkeys(link.hub for link in self.links(ref) if link.kind == "nhs" and link.hub):
+                index.setdefault(hub, []).append(ref)
+        return index
+
+    def nhs_clients(self, ref: TunnelRef) -> list[TunnelRef]:
+        """Other devices' tunnels whose NHS entries reach ``ref`` (by tunnel address or NBMA)."""
+        return self._clients.get(ref, [])
+
+    def linked_hubs(self, ref: TunnelRef) -> list[TunnelRef]:
+        """The distinct hub tunnels in the input that ``ref`` registers to or maps (address or NBMA)."""
+        return list(dict.fromkeys(link.hub for link in self.links(ref) if link.hub is not None))
+
     @cached_property
     def clouds(self) -> list[Cloud]:
         """Union-find over subnets and NHS links; clouds in input order of their first tunnel."""
@@ -181,6 +349,9 @@ class Network:
             for address in ref.nhs_addresses():
                 for target in self.by_address.get(address, ()):
                     uf.union(i, position[target])
+            for link in self.links(ref):
+                if link.hub is not None:
+                    uf.union(i, position[link.hub])
         groups: dict[int, list[TunnelRef]] = {}
         for i, ref in enumerate(refs):
             groups.setdefault(uf.find(i), []).append(ref)

@@ -19,6 +19,8 @@ class NetworkStatement(IosNode):
     def covers(self, address: IPv4Address) -> bool:
         """True when the statement enables the process on an interface with ``address``."""
         if self.wildcard is None:
+            if int(self.address) == 0:
+                return True  # EIGRP/RIP "network 0.0.0.0": every interface
             first = int(self.address) >> 24
             prefix = 8 if first < 128 else 16 if first < 192 else 24
             return address in IPv4Network((int(self.address), prefix), strict=False)
@@ -53,6 +55,8 @@ class Eigrp(IosNode):
     passive_interfaces: tuple[str, ...] = ()
     active_interfaces: tuple[str, ...] = ()  # ``no passive-interface X``
     af_interfaces: tuple[EigrpAfInterface, ...] = ()
+    # ``redistribute ...`` as typed (classic process / AF, named ``topology base``).
+    redistribute: tuple[str, ...] = ()
 
     def af_interface(self, name: str) -> EigrpAfInterface | None:
         """Named mode: the ``af-interface`` block for ``name``, else ``default``, else None."""
@@ -95,6 +99,8 @@ class BgpNeighbor(IosNode):
     update_source: str | None = None
     route_reflector_client: bool = False
     next_hop_self: bool = False
+    # ``next-hop-self all``: also rewrites reflected iBGP routes (plain ``next-hop-self`` does not).
+    next_hop_self_all: bool = False
     default_originate: bool = False
     allowas_in: bool = False
     as_override: bool = False

@@ -274,7 +274,8 @@ class _CryptoBuilder:
                 f.append("match_identities", a["value"], s)
             elif cmd.name == "profile_keepalive":
                 f.set("keepalive", a["value"], s)
-        self.add("isakmp_profiles", f.build(IsakmpProfile, _stanza_span(stanza, path), name=head.args["name"]))
+        self.add("isakmp_profiles",
+                 f.build(IsakmpProfile, _stanza_span(stanza, path), name=head.args["name"]))
 
     def keyring(self, stanza: Stanza, head: Cmd, path: str) -> None:
         keys = tuple(_psk_model(c.args, c.span) for c in _commands(stanza) if c.name == "keyring_psk")
@@ -310,7 +311,8 @@ class _CryptoBuilder:
         for cmd in _commands(stanza):
             if cmd.name == "proposal":
                 f.set(cmd.args["field"], cmd.args["value"], cmd.span)
-        self.add("ikev2_proposals", f.build(Ikev2Proposal, _stanza_span(stanza, path), name=head.args["name"]))
+        self.add("ikev2_proposals",
+                 f.build(Ikev2Proposal, _stanza_span(stanza, path), name=head.args["name"]))
 
     def ikev2_policy(self, stanza: Stanza, head: Cmd, path: str) -> None:
         f = _Fields()
@@ -535,7 +537,8 @@ def _build_bgp(stanza: Stanza, head: Cmd, path: str) -> Bgp:
     for cmd in _commands(stanza):
         a, s = cmd.args, cmd.span
         if cmd.name == "bgp_listen_range":
-            f.append("listen_ranges", BgpListenRange(span=s, prefix=a["prefix"], peer_group=a["peer_group"]), s)
+            f.append("listen_ranges",
+                     BgpListenRange(span=s, prefix=a["prefix"], peer_group=a["peer_group"]), s)
         elif cmd.name == "bgp_listen_limit":
             f.set("listen_limit", a["value"], s)
         elif cmd.name == "router_id":
@@ -626,8 +629,8 @@ def build_device(root: Stanza, path: str, coverage: Coverage,
             for inst in _build_eigrp(stanza, head, path):
                 routing.append("eigrp", inst, inst.span)
         elif stanza.kind in ("ospf", "ospf6"):
-            inst = _build_ospf(stanza, head, path)
-            routing.append("ospf", inst, inst.span)
+            ospf = _build_ospf(stanza, head, path)
+            routing.append("ospf", ospf, ospf.span)
         elif stanza.kind == "bgp":
             routing.set("bgp", _build_bgp(stanza, head, path), _stanza_span(stanza, path))
         elif stanza.kind == "rip":

@@ -12,7 +12,7 @@ from iosdmvpn.resources import data_dir
 START_RULES = (
     "g", "if", "isakmp_policy", "isakmp_profile", "keyring", "tset", "ipsec_profile", "ikev2_proposal",
     "ikev2_policy", "ikev2_keyring", "ikev2_peer", "ikev2_profile", "eigrp", "eigrp_af", "eigrp_afif",
-    "ospf", "ospf6", "bgp", "bgp_af", "rip",
+    "ospf", "ospf6", "bgp", "bgp_af", "rip", "eigrp_topo",
 )
 
 

@@ -35,6 +35,7 @@ _GLOBAL = {
     "crypto ikev2 profile": "s:ikev2_profile", "crypto pki trustpoint": "s:trustpoint",
     "crypto isakmp key": MODEL, "crypto isakmp keepalive": MODEL,
     "no crypto isakmp default policy": MODEL, "crypto ikev2 dpd": MODEL,
+    "crypto engine compliance shield disable": MODEL,
     # Sub-mode stanzas that do not matter to a DMVPN.
     "line": "S:", "ip access-list": "S:", "ipv6 access-list": "S:", "route-map": "S:",
     "policy-map": "S:", "class-map": "S:", "vrf definition": "S:", "ip vrf": "S:",
@@ -54,7 +55,7 @@ _GLOBAL = {
     "exit": "x", "end": IGNORE, "quit": IGNORE,
 }
 # Global first words known to IOS and irrelevant to a DMVPN.
-_GLOBAL_IGNORED_WORDS = (
+_GLOBAL_IGNORED_WORDS = (  # noqa: SIM905 - a word list reads best as text
     "service no enable username aaa boot logging clock ip ipv6 ntp spanning-tree vtp errdisable "
     "memory-size cdp lldp login alias access-list mac diagnostic subscriber file scheduler crypto "
     "configure write do hw-module power transceiver process-max-time security wsma inventory "
@@ -113,7 +114,7 @@ _INTERFACE = {
     "ipv6 virtual-reassembly": IGNORE, "ipv6 verify": IGNORE, "ipv6 flow": IGNORE,
     "ipv6 mld": IGNORE, "ipv6 policy": IGNORE,
 }
-_INTERFACE_IGNORED_WORDS = (
+_INTERFACE_IGNORED_WORDS = (  # noqa: SIM905
     "switchport speed duplex negotiation media-type cdp spanning-tree load-interval service-policy "
     "zone-member encapsulation pppoe pppoe-client dialer ppp mtu standby vrrp glbp channel-group "
     "storm-control power mls no mac hold-queue carrier-delay lldp logging snmp arp priority-queue "
@@ -145,32 +146,35 @@ _SUBMODES: dict[str, dict[str, str]] = {
     "ikev2_proposal": {"encryption": MODEL, "integrity": MODEL, "prf": MODEL, "group": MODEL},
     "ikev2_policy": {"proposal": MODEL, "match": MODEL, "description": IGNORE},
     "ikev2_keyring": {"peer": "s:ikev2_peer", "exit-peer": IGNORE, "description": IGNORE},
-    "ikev2_peer": {"exit-peer": "x", "address": MODEL, "hostname": MODEL, "identity": MODEL, "pre-shared-key": MODEL,
+    "ikev2_peer": {"exit-peer": "x", "address": MODEL, "hostname": MODEL, "identity": MODEL,
+                   "pre-shared-key": MODEL,
                    "description": IGNORE},
     "ikev2_profile": {"match": MODEL, "identity local": MODEL, "authentication": MODEL, "keyring": MODEL,
                       "pki trustpoint": MODEL, "dpd": MODEL, "lifetime": MODEL, "ivrf": MODEL,
                       "virtual-template": MODEL, "description": IGNORE, "nat": IGNORE,
                       "aaa": IGNORE, "config-exchange": IGNORE, "redirect": IGNORE, "shutdown": IGNORE},
     "trustpoint": {},
-    "eigrp": {"exit-address-family": IGNORE, "network": MODEL, "eigrp stub": MODEL, "passive-interface": MODEL,
+    "eigrp": {"exit-address-family": IGNORE, "network": MODEL, "eigrp stub": MODEL,
+              "passive-interface": MODEL,
               "no passive-interface": MODEL, "address-family": "s:eigrp_af", "eigrp router-id": MODEL,
               "router-id": MODEL, "no auto-summary": IGNORE, "auto-summary": IGNORE,
-              "redistribute": IGNORE, "distribute-list": IGNORE, "metric": IGNORE, "variance": IGNORE,
+              "redistribute": MODEL, "distribute-list": IGNORE, "metric": IGNORE, "variance": IGNORE,
               "maximum-paths": IGNORE, "eigrp log-neighbor-changes": IGNORE, "default-metric": IGNORE,
               "distance": IGNORE, "offset-list": IGNORE, "timers": IGNORE, "no eigrp": IGNORE,
               "eigrp": IGNORE, "neighbor": IGNORE, "traffic-share": IGNORE, "shutdown": IGNORE,
               "default-information": IGNORE, "summary-metric": IGNORE, "no": IGNORE},
-    "eigrp_af": {"exit-af-interface": IGNORE, "exit-af-topology": IGNORE, "network": MODEL, "eigrp stub": MODEL, "af-interface": "s:eigrp_afif",
+    "eigrp_af": {"exit-af-interface": IGNORE, "exit-af-topology": IGNORE, "network": MODEL,
+                 "eigrp stub": MODEL, "af-interface": "s:eigrp_afif",
                  "topology": "s:eigrp_topo", "eigrp router-id": MODEL, "exit-address-family": "x",
                  "eigrp": IGNORE, "neighbor": IGNORE, "metric": IGNORE, "shutdown": IGNORE,
-                 "no": IGNORE, "maximum-prefix": IGNORE, "timers": IGNORE},
+                 "no": IGNORE, "maximum-prefix": IGNORE, "timers": IGNORE, "redistribute": MODEL},
     "eigrp_afif": {"split-horizon": MODEL, "no split-horizon": MODEL, "next-hop-self": MODEL,
                    "no next-hop-self": MODEL, "passive-interface": MODEL, "no passive-interface": MODEL,
                    "summary-address": MODEL, "hello-interval": MODEL, "hold-time": MODEL,
                    "bandwidth-percent": MODEL, "exit-af-interface": "x", "authentication": IGNORE,
                    "bfd": IGNORE, "dampening-change": IGNORE, "dampening-interval": IGNORE,
                    "shutdown": IGNORE, "stub-site": IGNORE, "no": IGNORE},
-    "eigrp_topo": {"exit-af-topology": "x", "redistribute": IGNORE, "variance": IGNORE,
+    "eigrp_topo": {"exit-af-topology": "x", "redistribute": MODEL, "variance": IGNORE,
                    "maximum-paths": IGNORE, "no": IGNORE, "distance": IGNORE, "distribute-list": IGNORE,
                    "auto-summary": IGNORE, "summary-metric": IGNORE, "timers": IGNORE, "metric": IGNORE,
                    "offset-list": IGNORE, "default-metric": IGNORE, "traffic-share": IGNORE,
@@ -186,7 +190,8 @@ _SUBMODES: dict[str, dict[str, str]] = {
               "address-family": "S:", "exit-address-family": "x", "log-adjacency-changes": IGNORE,
               "redistribute": IGNORE, "area": IGNORE, "default-information": IGNORE, "no": IGNORE,
               "auto-cost": IGNORE, "distance": IGNORE, "timers": IGNORE, "maximum-paths": IGNORE},
-    "bgp": {"exit-address-family": IGNORE, "bgp listen range": MODEL, "bgp listen limit": MODEL, "bgp router-id": MODEL,
+    "bgp": {"exit-address-family": IGNORE, "bgp listen range": MODEL, "bgp listen limit": MODEL,
+            "bgp router-id": MODEL,
             "neighbor": MODEL, "no neighbor": MODEL, "address-family": "s:bgp_af", "network": MODEL,
             "redistribute": MODEL, "aggregate-address": MODEL, "bgp": IGNORE, "no bgp": IGNORE,
             "timers": IGNORE, "no": IGNORE, "distance": IGNORE, "maximum-paths": IGNORE,
@@ -212,14 +217,24 @@ _ALIASES = {"int": "interface", "net": "network", "encr": "encryption", "auth": 
 DMVPN_WORDS = frozenset({"nhrp", "tunnel", "crypto", "isakmp", "ikev2", "ipsec", "transform-set"})
 
 
+# A trie node's memo of raw words already resolved (exact, alias or abbreviation) is
+# capped: value words (addresses, names) reach the few nodes that have children too.
+_MEMO_CAP = 4096
+_MISS = object()
+
+
 class _Trie:
     """Keyword paths of one stanza kind, with IOS-style unique-prefix abbreviation."""
 
-    __slots__ = ("children", "tag")
+    __slots__ = ("children", "initials", "memo", "tag")
 
     def __init__(self) -> None:
         self.children: dict[str, _Trie] = {}
         self.tag: str | None = None
+        # raw word -> (child, spelt-out keyword) or None; saves the lower() and the
+        # prefix scan on the next identical word.
+        self.memo: dict[str, tuple[_Trie, str] | None] = {}
+        self.initials: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, vocabulary: dict[str, str]) -> _Trie:
@@ -229,31 +244,55 @@ class _Trie:
             for word in path.split():
                 node = node.children.setdefault(word, cls())
             node.tag = tag
+        root.index()
         return root
+
+    def index(self) -> None:
+        """Record the first letters of the keywords and aliases that can follow each node."""
+        self.initials = frozenset(k[:1] for k in self.children) | frozenset(
+            a[:1] for a, full in _ALIASES.items() if full in self.children)
+        for child in self.children.values():
+            child.index()
+
+    def step(self, word: str) -> tuple[_Trie, str] | None:
+        """The child for ``word`` (exact, alias, or unique prefix of 3+ letters)."""
+        hit = self.memo.get(word, _MISS)
+        if hit is not _MISS:
+            return hit  # type: ignore[return-value]
+        low = word.lower()
+        if low[:1] not in self.initials:
+            return None  # no keyword here starts like this (addresses, numbers, names)
+        nxt = self.children.get(low)
+        if nxt is None:
+            alias = _ALIASES.get(low)
+            if alias is not None and alias in self.children:
+                low, nxt = alias, self.children[alias]
+            elif len(low) >= 3:
+                hits = [k for k in self.children if k.startswith(low)]
+                if len(hits) == 1:
+                    low, nxt = hits[0], self.children[hits[0]]
+        found = (nxt, low) if nxt is not None else None
+        if len(self.memo) < _MEMO_CAP:
+            self.memo[word] = found
+        return found
 
     def match(self, words: list[str]) -> tuple[str | None, list[str]]:
         """Longest vocabulary path at the start of ``words``: (tag, spelt-out keywords)."""
         node = self
         spelt: list[str] = []
-        best: tuple[str | None, list[str]] = (None, [])
+        tag: str | None = None
+        n = 0
         for word in words:
-            low = word.lower()
-            nxt = node.children.get(low)
-            if nxt is None:
-                alias = _ALIASES.get(low)
-                if alias is not None and alias in node.children:
-                    low, nxt = alias, node.children[alias]
-                elif len(low) >= 3:
-                    hits = [k for k in node.children if k.startswith(low)]
-                    if len(hits) == 1:
-                        low, nxt = hits[0], node.children[hits[0]]
-            if nxt is None:
+            if not node.children:
                 break
-            node = nxt
-            spelt.append(low)
+            found = node.step(word)
+            if found is None:
+                break
+            node = found[0]
+            spelt.append(found[1])
             if node.tag is not None:
-                best = (node.tag, list(spelt))
-        return best
+                tag, n = node.tag, len(spelt)
+        return tag, spelt[:n]
 
 
 # "exit" leaves any sub-mode (scripts written for the CLI end every block with it).
@@ -263,33 +302,73 @@ _IGNORED_FIRST_WORDS: dict[str, frozenset[str]] = {
     "g": frozenset(_GLOBAL_IGNORED_WORDS),
     "if": frozenset(_INTERFACE_IGNORED_WORDS),
 }
+_NO_WORDS: frozenset[str] = frozenset()
 
-# Column 0 starts a new stanza only for these top-level modes; anything else at the
-# stanza's own indentation in an unindented file is taken as a child.
 _PREAMBLE = re.compile(
     r"^(Building configuration|Current configuration|Last configuration change|NVRAM config last|"
     r"! Last configuration|! NVRAM|Configuration last)",
 )
 _TEMPLATE = re.compile(r"\{\{|\{%|\$\{|<%=|\{#")
 _PROMPT = re.compile(r"^[A-Za-z0-9_.-]+(\([a-z0-9-]+\))?#\s*")
+# A trailing comment: "!" after white space (hand-written configs); "!" inside a word (a
+# key such as "Cisco!23") is data.
+_COMMENT = re.compile(r"[ \t]!")
+_BANNER_KINDS = frozenset({"motd", "login", "exec", "incoming", "slip-ppp", "prompt-timeout", "config-save"})
 
 
-@dataclass
 class Line:
-    """One command line: its words with their original 1-based columns."""
+    """One command line: its words with their original 1-based columns.
 
-    number: int
-    indent: int
-    words: list[str]
-    columns: list[int]
-    end_column: int
-    keywords: int = 0  # how many leading words are spelt-out keywords
-    tag: str | None = None
-    result: object = None
+    Only lines that matter get a ``Line`` (modelled, unrecognized, stanza headers):
+    the many ignored lines of a large file are counted, never materialised.
+    """
+
+    __slots__ = ("_columns", "body", "end_column", "indent", "keywords", "number", "result", "tag", "words")
+
+    def __init__(self, number: int, indent: int, words: list[str], body: str,
+                 columns: list[int] | None = None, end_column: int | None = None) -> None:
+        self.number = number
+        self.indent = indent
+        self.words = words
+        self.body = body  # the raw line without its trailing comment
+        self._columns = columns
+        self.end_column = end_column if end_column is not None else len(body.rstrip()) + 1
+        self.keywords = 0  # how many leading words are spelt-out keywords
+        self.tag: str | None = None
+        self.result: object = None
+
+    @property
+    def columns(self) -> list[int]:
+        """The 1-based column of each word in the original line (computed on first use)."""
+        if self._columns is None:
+            body = self.body
+            pos = 0
+            cols: list[int] = []
+            for w in body.split():
+                pos = body.find(w, pos)
+                cols.append(pos + 1)
+                pos += len(w)
+            self._columns = cols
+        return self._columns
+
+    @columns.setter
+    def columns(self, value: list[int]) -> None:
+        self._columns = value
+
+    @property
+    def column(self) -> int:
+        """Column of the first word."""
+        if self._columns is not None:
+            return self._columns[0]
+        body = self.body
+        return len(body) - len(body.lstrip()) + 1
 
     def text(self) -> str:
         """The command as a normalised single-spaced string."""
         return " ".join(self.words)
+
+    def __repr__(self) -> str:
+        return f"Line({self.number}, {self.text()!r})"
 
 
 @dataclass
@@ -302,6 +381,15 @@ class Stanza:
     lines: list[Line] = field(default_factory=list)
     children: list[Stanza] = field(default_factory=list)
     parent: Stanza | None = None
+    # The last line of the stanza itself (its own commands, ignored ones included, and
+    # the headers of its sub-stanzas): where the stanza's span ends.
+    last_number: int = 0
+    last_body: str = ""
+
+    @property
+    def end_column(self) -> int:
+        """End column (exclusive) of the stanza's last line."""
+        return len(self.last_body.rstrip()) + 1
 
 
 @dataclass
@@ -316,37 +404,15 @@ class Structure:
     unterminated: list[tuple[Line, str]] = field(default_factory=list)  # (opening line, what)
 
 
-_WORDS = re.compile(r"\S+")
-
-
-def _split(number: int, raw: str) -> Line | None:
-    stripped = raw.lstrip(" \t")
-    indent = len(raw) - len(stripped)
-    # A trailing comment: "!" after white space (hand-written configs); "!" inside a
-    # word (a key such as "Cisco!23") is data.
-    cut = re.search(r"[ \t]!", raw)
-    body = raw[: cut.start()] if cut and cut.start() >= indent else raw
-    words: list[str] = []
-    columns: list[int] = []
-    end = 1
-    for m in _WORDS.finditer(body):
-        words.append(m.group())
-        columns.append(m.start() + 1)
-        end = m.end() + 1
-    if not words:
-        return None
-    return Line(number=number, indent=indent, words=words, columns=columns, end_column=end)
-
-
-def _banner_delimiter(line: Line) -> tuple[str, bool] | None:
+def _banner_delimiter(words: list[str]) -> tuple[str, bool] | None:
     """For ``banner <kind> <delim>...``: the delimiter and whether the banner ends on this line."""
-    if len(line.words) < 2:
+    if len(words) < 2:
         return None
-    rest_words = line.words[2:] if len(line.words) > 2 else []
+    rest_words = words[2:] if len(words) > 2 else []
     if not rest_words:
         # "banner motd" alone: IOS asks interactively; a second word may itself be the delimiter.
-        first = line.words[1]
-        if first.lower() in ("motd", "login", "exec", "incoming", "slip-ppp", "prompt-timeout", "config-save"):
+        first = words[1]
+        if first.lower() in _BANNER_KINDS:
             return None
         delim = "^C" if first.startswith("^C") else first[0]
         return delim, first.count(delim) >= 2 if len(first) > len(delim) else False
@@ -355,72 +421,278 @@ def _banner_delimiter(line: Line) -> tuple[str, bool] | None:
     return delim, text[len(delim):].find(delim) >= 0
 
 
-def split_structure(text: str) -> Structure:
-    """Split a configuration into stanzas and classify every line."""
-    root = Stanza(kind="g", header=None, indent=-1)
-    result = Structure(root=root)
-    stack: list[Stanza] = [root]
+def _is_flat(raw_lines: list[str]) -> bool:
+    """Files with no indented command at all: children follow their header at column 0 and
+    the mode keywords alone decide where a stanza ends."""
+    for r in raw_lines:
+        if r[:1] in (" ", "\t"):
+            s = r.strip()
+            if s and not s.startswith("!"):
+                return False
+    return True
+
+
+class _Pass:
+    """The state of one structural pass (kept in locals of :meth:`run` on the hot path)."""
+
+    def __init__(self, keep_ignored: bool) -> None:
+        self.root = Stanza(kind="g", header=None, indent=-1)
+        self.result = Structure(root=self.root)
+        self.stack: list[Stanza] = [self.root]
+        self.keep_ignored = keep_ignored
+        self.flat = False
+
+    def place(self, number: int, indent: int, words: list[str], body: str, line: Line | None) -> None:
+        """Put one command line into the stanza tree (identical rules for every layout)."""
+        stack = self.stack
+        flat = self.flat
+        g_tag, g_spelt = _TRIES["g"].match(words)
+        if g_tag is not None:
+            g_strength = 2
+        elif words[0].lower() in _IGNORED_FIRST_WORDS["g"]:
+            g_tag, g_strength = IGNORE, 1
+        else:
+            g_strength = 0
+        top = stack[-1]
+        matches: dict[str, tuple[str | None, list[str]]] = {}
+        m: tuple[str | None, list[str]] | None
+        # A top-level mode command always starts a new top-level stanza, whatever its
+        # indentation (hand-written files indent "crypto isakmp policy" under nothing),
+        # unless the open sub-mode has a command of the same name ("crypto map").
+        if g_tag is not None and g_strength == 2 and g_tag[0] in "sS":
+            top_knows = False
+            if len(stack) > 1 and top.kind:
+                trie = _TRIES.get(top.kind)
+                if trie is not None:
+                    m = matches[top.kind] = trie.match(words)
+                    top_knows = m[0] is not None
+            if not top_knows:
+                del stack[1:]
+                if line is None:
+                    line = Line(number, indent, words, body)
+                line.words[: len(g_spelt)] = g_spelt
+                line.keywords = len(g_spelt)
+                stack.append(self.open(line, g_tag, stack[0]))
+                return
+        while len(stack) > 1:
+            top = stack[-1]
+            if not flat and indent > top.indent:
+                break
+            if top.kind == "":
+                belongs = flat and g_strength == 0
+            else:
+                m = matches.get(top.kind)
+                if m is None:
+                    trie = _TRIES.get(top.kind)
+                    m = trie.match(words) if trie is not None else (None, [])
+                    matches[top.kind] = m
+                if m[0] is not None:
+                    # Oddly indented or flat text: a command of this mode stays here unless
+                    # IOS also knows it globally and the layout says global.
+                    belongs = g_strength < 2 or flat
+                elif words[0].lower() in _IGNORED_FIRST_WORDS.get(top.kind, _NO_WORDS):
+                    belongs = flat and g_strength < 2
+                else:
+                    # Unknown everywhere: in a flat file it most likely belongs to the open stanza.
+                    belongs = flat and g_strength == 0 and len(stack) == 2
+            if belongs:
+                break
+            stack.pop()
+        top = stack[-1]
+        result = self.result
+        if top.kind == "":
+            result.ignored += 1
+            return
+        kind = top.kind
+        m = matches.get(kind)
+        if m is None:
+            if kind == "g":
+                m = (g_tag if g_strength == 2 else None, g_spelt)
+            else:
+                trie = _TRIES.get(kind)
+                m = trie.match(words) if trie is not None else (None, [])
+        tag, spelt = m
+        if tag is None:
+            tag = IGNORE if words[0].lower() in _IGNORED_FIRST_WORDS.get(kind, _NO_WORDS) else None
+            spelt = []
+        if tag is None:
+            if line is None:
+                line = Line(number, indent, words, body)
+            top.lines.append(line)
+            top.last_number, top.last_body = number, body
+            result.unrecognized.append((line, kind))
+        elif tag == "x":
+            result.ignored += 1
+            if len(stack) > 1:
+                stack.pop()
+        elif tag[0] in "sS":
+            if line is None:
+                line = Line(number, indent, words, body)
+            line.words[: len(spelt)] = spelt
+            line.keywords = len(spelt)
+            stack.append(self.open(line, tag, top))
+        elif tag == MODEL:
+            if line is None:
+                line = Line(number, indent, words, body)
+            line.words[: len(spelt)] = spelt
+            line.keywords = len(spelt)
+            line.tag = tag
+            top.lines.append(line)
+            top.last_number, top.last_body = number, body
+            result.modelled.append((kind, line))
+        else:
+            # Ignored by design: counted, and it still extends the stanza's span.
+            if self.keep_ignored:
+                if line is None:
+                    line = Line(number, indent, words, body)
+                line.words[: len(spelt)] = spelt
+                line.keywords = len(spelt)
+                line.tag = tag
+                top.lines.append(line)
+            top.last_number, top.last_body = number, body
+            result.ignored += 1
+
+    def open(self, line: Line, tag: str, parent: Stanza) -> Stanza:
+        kind = tag[2:]
+        modelled = tag.startswith("s:")
+        stanza = Stanza(kind=kind if modelled else "", header=line, indent=line.indent, parent=parent,
+                        last_number=line.number, last_body=line.body)
+        parent.children.append(stanza)
+        parent.last_number, parent.last_body = line.number, line.body
+        if modelled:
+            self.result.modelled.append((parent.kind, line))
+            line.tag = tag
+        else:
+            self.result.ignored += 1
+        return stanza
+
+
+def split_structure(text: str, *, keep_ignored: bool = False) -> Structure:
+    """Split a configuration into stanzas and classify every line.
+
+    Args:
+        text: The configuration.
+        keep_ignored: Also keep the ignored-by-design commands of modelled stanzas in
+            ``Stanza.lines`` (as :class:`Line` objects); the parser does not need them.
+    """
+    state = _Pass(keep_ignored)
+    result = state.result
+    stack = state.stack
     raw_lines = text.splitlines()
-    # Files with no indented command at all are "flat": children follow their header at
-    # column 0 and the mode keywords alone decide where a stanza ends.
-    flat = not any(r[:1] in (" ", "\t") and r.strip() and not r.lstrip().startswith("!") for r in raw_lines)
+    flat = state.flat = _is_flat(raw_lines)
+    # Whole-text checks spare a scan of every line for rare features.
+    keep_ignored = state.keep_ignored
+    has_etx = "\x03" in text
+    has_template = _TEMPLATE.search(text) is not None
     banner: tuple[str, Line] | None = None
     cert_chain: Line | None = None
+    place = state.place
+    g_step = _TRIES["g"].step
+    fast_ignored = _FAST_IGNORED
+    comment = _COMMENT.search
+    ignored = 0  # counted locally on the hot path, added to the result at the end
 
-    for number, raw in enumerate(raw_lines, start=1):
-        raw = raw.replace("\x03", "^C") if "\x03" in raw else raw
+    number = 0
+    for raw in raw_lines:
+        number += 1
+        if has_etx and "\x03" in raw:
+            raw = raw.replace("\x03", "^C")
         if banner is not None:
-            result.ignored += 1
+            ignored += 1
             if banner[0] in raw:
                 banner = None
             continue
-        line = _split(number, raw)
-        if line is None:
+        indent = len(raw) - len(raw.lstrip(" \t"))
+        body = raw
+        if "!" in raw:
+            cut = comment(raw)
+            if cut is not None and cut.start() >= indent:
+                body = raw[: cut.start()]
+        words = body.split()
+        if not words:
             continue
-        first = line.words[0]
+        first = words[0]
         if cert_chain is not None:
-            result.ignored += 1
+            ignored += 1
             if first.lower() == "quit":
                 cert_chain = None
             continue
-        if first.startswith("!"):
-            result.ignored += 1
-            if line.indent == 0 and not flat:
-                del stack[1:]
-            elif line.indent == 0 and first == "!" and len(stack) > 1 and stack[-1].kind == "":
+        if first[0] == "!":
+            ignored += 1
+            if indent == 0 and (not flat or (first == "!" and len(stack) > 1 and stack[-1].kind == "")):
                 del stack[1:]
             continue
-        if _TEMPLATE.search(raw):
+        line: Line | None = None
+        if has_template and _TEMPLATE.search(raw):
+            line = Line(number, indent, words, body)
             result.template_lines.append(line)
-        if line.indent == 0 and _PREAMBLE.match(raw):
-            result.ignored += 1
+        if indent == 0 and _PREAMBLE.match(raw):
+            ignored += 1
             continue
-        prompt = _PROMPT.match(raw.lstrip()) if "#" in first else None
-        if prompt and len(line.words) > 1 and prompt.end() <= len(raw.lstrip()):
-            # "R1(config-if)#ip nhrp redirect" in a study guide: keep the command.
-            offset = len(line.words[0]) if first.endswith("#") else 0
-            if offset:
-                line.words, line.columns = line.words[1:], line.columns[1:]
-            else:
-                cut = first.index("#") + 1
-                line.words[0] = first[cut:]
-                line.columns[0] += cut
-        low = line.words[0].lower()
+        if "#" in first:
+            stripped = raw.lstrip()
+            prompt = _PROMPT.match(stripped)
+            if prompt and len(words) > 1 and prompt.end() <= len(stripped):
+                # "R1(config-if)#ip nhrp redirect" in a study guide: keep the command.
+                if line is None:
+                    line = Line(number, indent, words, body)
+                if first.endswith("#"):
+                    line.words, line.columns = words[1:], line.columns[1:]
+                else:
+                    cut_at = first.index("#") + 1
+                    columns = line.columns
+                    words[0] = first[cut_at:]
+                    columns[0] += cut_at
+                words = line.words
+                first = words[0]
+        low = first.lower()
         if low == "banner":
-            found = _banner_delimiter(line)
-            result.ignored += 1
+            found = _banner_delimiter(words)
+            ignored += 1
             if found and not found[1]:
-                banner = (found[0], line)
+                banner = (found[0], line or Line(number, indent, words, body))
             continue
-        if low == "crypto" and [w.lower() for w in line.words[1:4]] == ["pki", "certificate", "chain"]:
-            result.ignored += 1
-            cert_chain = line
+        if low == "crypto" and len(words) > 3 and words[1].lower() == "pki" \
+                and words[2].lower() == "certificate" and words[3].lower() == "chain":
+            ignored += 1
+            cert_chain = line or Line(number, indent, words, body)
             continue
-        if low in ("end", "exit") and len(line.words) == 1 and len(stack) == 1:
-            result.ignored += 1
+        if len(words) == 1 and len(stack) == 1 and low in ("end", "exit"):
+            ignored += 1
             continue
-        _place(line, stack, result, flat)
+        top = stack[-1]
+        if not flat and indent > top.indent and line is None:
+            kind = top.kind
+            if kind == "":
+                # The body of an ignored stanza (ACLs, route-maps, ...): ignored unless the
+                # line opens a new top-level mode, which only a global-trie path can do.
+                found_g = g_step(first)
+                if found_g is None or not _can_open(found_g[0]):
+                    ignored += 1
+                    continue
+            else:
+                # A sub-command of a modelled stanza that its first word or two alone show
+                # to be ignored by design (switchport, storm-control, ...): count it.
+                fast = fast_ignored.get((kind, first))
+                if fast is None:
+                    fast = fast_ignored[(kind, first)] = _ignored_by_design(kind, words[:1])
+                if fast is _DEEPER and len(words) > 1:
+                    key2 = (kind, first, words[1])
+                    fast = fast_ignored.get(key2)
+                    if fast is None:
+                        fast = _ignored_by_design(kind, words[:2])
+                        if len(fast_ignored) < _MEMO_CAP * 4:
+                            fast_ignored[key2] = fast
+                if fast is True:
+                    ignored += 1
+                    top.last_number, top.last_body = number, body
+                    if keep_ignored:
+                        place(number, indent, words, body, line)
+                        ignored -= 1
+                    continue
+        place(number, indent, words, body, line)
 
+    result.ignored += ignored
     if banner is not None:
         result.unterminated.append((banner[1], f"banner never closed by its delimiter {banner[0]!r}"))
     if cert_chain is not None:
@@ -428,96 +700,60 @@ def split_structure(text: str) -> Structure:
     return result
 
 
-def _peek(kind: str, line: Line) -> tuple[str | None, int]:
-    """Tag of ``line`` in stanza kind ``kind`` without changing it, and how sure we are.
+def _opens(node: _Trie) -> bool:
+    return bool(node.tag and node.tag[0] in "sS") or any(_opens(c) for c in node.children.values())
 
-    Strength 2: a vocabulary path matched; 1: only the first word is known IOS; 0: unknown.
+
+_OPENERS: dict[int, bool] = {}
+
+
+def _can_open(node: _Trie) -> bool:
+    """Whether any path through ``node`` opens a stanza (memoised per node)."""
+    key = id(node)
+    hit = _OPENERS.get(key)
+    if hit is None:
+        hit = _OPENERS[key] = _opens(node)
+    return hit
+
+
+# (kind, first word[, second word]) -> True when such a line, indented under a stanza of
+# that kind, is ignored by design whatever follows; False when it is not; _DEEPER when the
+# first word alone does not tell.
+_DEEPER = object()
+_FAST_IGNORED: dict[tuple[str, ...], object] = {}
+
+
+def _walk(trie: _Trie, words: list[str]) -> tuple[str | None, bool]:
+    """(deepest tag on the path of ``words``, whether the walk could go on with more words)."""
+    node = trie
+    tag: str | None = None
+    for word in words:
+        if not node.children:
+            return tag, False
+        found = node.step(word)
+        if found is None:
+            return tag, False
+        node = found[0]
+        if node.tag is not None:
+            tag = node.tag
+    return tag, bool(node.children)
+
+
+def _ignored_by_design(kind: str, words: list[str]) -> object:
+    """Whether every line starting with ``words`` is ignored in ``kind`` (see :data:`_FAST_IGNORED`).
+
+    True only when neither the global trie (which could open a new top-level stanza) nor
+    the kind's trie could match differently with more words.
     """
+    g_tag, g_more = _walk(_TRIES["g"], words)
     trie = _TRIES.get(kind)
     if trie is None:
-        return None, 0
-    tag, _ = trie.match(line.words)
-    if tag is not None:
-        return tag, 2
-    if line.words[0].lower() in _IGNORED_FIRST_WORDS.get(kind, ()):
-        return IGNORE, 1
-    return None, 0
-
-
-def _classify(kind: str, line: Line) -> str | None:
-    """Tag a line for stanza kind ``kind``, spelling out its keywords; None if unknown."""
-    trie = _TRIES.get(kind)
-    if trie is None:
-        return None
-    tag, spelt = trie.match(line.words)
-    if tag is None:
-        return IGNORE if line.words[0].lower() in _IGNORED_FIRST_WORDS.get(kind, ()) else None
-    line.words[: len(spelt)] = spelt
-    line.keywords = len(spelt)
-    return tag
-
-
-def _open(line: Line, tag: str, parent: Stanza, result: Structure) -> Stanza:
-    kind = tag[2:]
-    stanza = Stanza(kind=kind if tag.startswith("s:") else "", header=line, indent=line.indent,
-                    parent=parent)
-    parent.children.append(stanza)
-    if tag.startswith("s:"):
-        result.modelled.append((parent.kind, line))
-        line.tag = tag
-    else:
-        result.ignored += 1
-    return stanza
-
-
-def _belongs_to_top(line: Line, top: Stanza, global_strength: int, flat: bool, depth: int) -> bool:
-    """Whether ``line`` is a command of the innermost open stanza ``top``."""
-    if not flat and line.indent > top.indent:
-        return True
-    if top.kind == "":
-        return flat and global_strength == 0
-    _, strength = _peek(top.kind, line)
-    if strength == 2:
-        # Oddly indented or flat text: a command of this mode stays here unless IOS also
-        # knows it globally and the layout says global.
-        return global_strength < 2 or flat
-    if strength == 1:
-        return flat and global_strength < 2
-    # Unknown everywhere: in a flat file it most likely belongs to the open stanza.
-    return flat and global_strength == 0 and depth == 2
-
-
-def _place(line: Line, stack: list[Stanza], result: Structure, flat: bool) -> None:
-    """Put one command line into the stanza tree."""
-    global_tag, global_strength = _peek("g", line)
-    # A top-level mode command always starts a new top-level stanza, whatever its
-    # indentation (hand-written files indent "crypto isakmp policy" under nothing).
-    top_knows = len(stack) > 1 and bool(stack[-1].kind) and _peek(stack[-1].kind, line)[1] == 2
-    if global_tag is not None and global_tag[0] in "sS" and global_strength == 2 and not top_knows:
-        del stack[1:]
-        _classify("g", line)
-        stack.append(_open(line, global_tag, stack[0], result))
-        return
-    while len(stack) > 1 and not _belongs_to_top(line, stack[-1], global_strength, flat, len(stack)):
-        stack.pop()
-    top = stack[-1]
-    if top.kind == "":
-        result.ignored += 1
-        return
-    tag = _classify(top.kind, line)
-    if tag is None:
-        top.lines.append(line)
-        result.unrecognized.append((line, top.kind))
-    elif tag == "x":
-        result.ignored += 1
-        if len(stack) > 1:
-            stack.pop()
-    elif tag[0] in "sS":
-        stack.append(_open(line, tag, top, result))
-    else:
-        line.tag = tag
-        top.lines.append(line)
-        if tag == MODEL:
-            result.modelled.append((top.kind, line))
-        else:
-            result.ignored += 1
+        return False
+    k_tag, k_more = _walk(trie, words)
+    if g_more or k_more:
+        return _DEEPER
+    if g_tag is not None and g_tag[0] in "sS":
+        return False
+    if k_tag is not None:
+        return k_tag == IGNORE
+    return words[0].lower() in _IGNORED_FIRST_WORDS.get(kind, _NO_WORDS)

@@ -1,25 +1,45 @@
-"""Lark trees of single commands to typed :class:`Cmd` records (values checked here)."""
+"""Command templates to typed :class:`Cmd` records (values checked here).
+
+The callbacks of :class:`CommandTransformer` are named after the grammar rules; they get
+the rule's children: :class:`Token` words (with their Lark terminal type and their index
+in the command's words) and the results of nested rules. See :mod:`iosdmvpn.parse.shapes`
+for how a Lark tree becomes such a call.
+"""
 
 from __future__ import annotations
 
-import bisect
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from ipaddress import (
     IPv4Address,
     IPv4Interface,
     IPv4Network,
-    IPv6Address,
     IPv6Interface,
     IPv6Network,
     ip_address,
 )
-from typing import Any
-
-from lark import Token, Transformer, Tree
+from typing import TYPE_CHECKING, Any
 
 from iosdmvpn.model.interface import IPAddress
 from iosdmvpn.model.names import canonical_interface
 from iosdmvpn.source import Span
+
+if TYPE_CHECKING:
+    from iosdmvpn.parse.structure import Line
+
+
+class Token(str):
+    """One word of a command as Lark typed it: the text, the terminal type, the word's index."""
+
+    type: str
+    word: int  # index in the command's words (not ``index``: that is a str method)
+
+    def __new__(cls, value: str, type_: str, word: int) -> Token:
+        token = str.__new__(cls, value)
+        token.type = type_
+        token.word = word
+        return token
 
 
 class BadValue(Exception):
@@ -40,28 +60,31 @@ class Cmd:
     args: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
 class LinePosition:
-    """Maps columns of a normalised batch line back to the original file."""
+    """Maps the words of one command back to the original file."""
 
-    path: str
-    number: int
-    columns: list[int]  # original 1-based column of each word
-    starts: list[int]  # 1-based column of each word in the normalised text
-    words: list[str]
-    end_column: int
+    __slots__ = ("_span", "line", "path")
+
+    def __init__(self, path: str, line: Line) -> None:
+        self.path = path
+        self.line = line
+        self._span: Span | None = None
 
     def span(self) -> Span:
         """The whole command."""
-        return Span(path=self.path, line=self.number, column=self.columns[0], end_line=self.number,
-                    end_column=self.end_column)
+        if self._span is None:
+            line = self.line
+            self._span = Span(path=self.path, line=line.number, column=line.column, end_line=line.number,
+                              end_column=line.end_column)
+        return self._span
 
     def token_span(self, token: Token) -> Span:
-        """The span of one token of the command."""
-        column = token.column if isinstance(token.column, int) else 1
-        i = max(0, bisect.bisect_right(self.starts, column) - 1)
-        start = self.columns[i] + (column - self.starts[i])
-        return Span(path=self.path, line=self.number, column=start, end_line=self.number,
+        """The span of one word of the command."""
+        line = self.line
+        columns = line.columns
+        index = token.word if 0 <= token.word < len(columns) else 0
+        start = columns[index]
+        return Span(path=self.path, line=line.number, column=start, end_line=line.number,
                     end_column=start + len(str(token)))
 
 
@@ -79,33 +102,49 @@ def to_int(token: Token, low: int, high: int, what: str) -> int:
     return value
 
 
+@lru_cache(maxsize=8192)
+def _ipv4(text: str) -> IPv4Address | None:
+    # Masks, next hops and peers repeat across thousands of lines.
+    try:
+        return IPv4Address(text)
+    except ValueError:
+        return None
+
+
 def to_ipv4(token: Token, what: str = "IPv4 address") -> IPv4Address:
     """A dotted-quad IPv4 address."""
-    try:
-        return IPv4Address(str(token))
-    except ValueError:
-        raise BadValue(f"invalid {what} {str(token)!r}", token) from None
+    address = _ipv4(str(token))
+    if address is None:
+        raise BadValue(f"invalid {what} {str(token)!r}", token)
+    return address
 
 
 def to_ip(token: Token, what: str = "address") -> IPAddress:
     """An IPv4 or IPv6 address."""
+    address = _ip(str(token))
+    if address is None:
+        raise BadValue(f"invalid {what} {str(token)!r}", token)
+    return address
+
+
+@lru_cache(maxsize=8192)
+def _ip(text: str) -> IPAddress | None:
     try:
-        return ip_address(str(token))
+        return ip_address(text)
     except ValueError:
-        raise BadValue(f"invalid {what} {str(token)!r}", token) from None
+        return None
 
 
 def is_ip(text: str) -> bool:
     """True when ``text`` is an IPv4 or IPv6 address."""
-    try:
-        ip_address(text)
-    except ValueError:
-        return False
-    return True
+    return _ip(text) is not None
 
 
 def to_mask(token: Token) -> int:
     """A dotted netmask to a prefix length; rejects non-contiguous masks."""
+    length = _MASKS.get(str(token))
+    if length is not None:
+        return length
     mask = to_ipv4(token, "netmask")
     bits = int(mask)
     inverted = ~bits & 0xFFFFFFFF
@@ -114,14 +153,18 @@ def to_mask(token: Token) -> int:
     return 32 - inverted.bit_length()
 
 
+_MASKS = {str(IPv4Address((0xFFFFFFFF << (32 - n)) & 0xFFFFFFFF)): n for n in range(33)}
+
+
 def to_ipv4_interface(addr: Token, mask: Token) -> IPv4Interface:
     """``A.B.C.D M.M.M.M`` to an interface address."""
-    return IPv4Interface((to_ipv4(addr), to_mask(mask)))
+    # An int, not the address object: ipaddress would format and re-parse the object.
+    return IPv4Interface((int(to_ipv4(addr)), to_mask(mask)))
 
 
 def to_ipv4_network(addr: Token, mask: Token) -> IPv4Network:
     """``A.B.C.D M.M.M.M`` to a network (host bits dropped)."""
-    return IPv4Network((to_ipv4(addr), to_mask(mask)), strict=False)
+    return IPv4Network((int(to_ipv4(addr)), to_mask(mask)), strict=False)
 
 
 def to_prefix(token: Token) -> IPv4Network | IPv6Network:
@@ -174,7 +217,7 @@ def _strip_no(items: list[Any]) -> list[Any]:
     return items[1:] if _has_no(items) else items
 
 
-class CommandTransformer(Transformer[Token, Any]):
+class CommandTransformer:
     """Turns the tree of one command into a :class:`Cmd`.
 
     ``position`` is set per line by the caller; value errors raise :class:`BadValue`,
@@ -183,8 +226,9 @@ class CommandTransformer(Transformer[Token, Any]):
 
     position: LinePosition
 
-    def __default__(self, data: str, children: list[Any], meta: Any) -> Cmd:
-        return Cmd(data, self.position.span(), {"words": words([c for c in children if isinstance(c, Token)])})
+    def __default__(self, data: str, children: list[Any]) -> Cmd:
+        tokens = [c for c in children if isinstance(c, Token)]
+        return Cmd(data, self.position.span(), {"words": words(tokens)})
 
     def _cmd(self, cmd_name: str, /, **args: Any) -> Cmd:
         return Cmd(cmd_name, self.position.span(), args)
@@ -301,6 +345,9 @@ class CommandTransformer(Transformer[Token, Any]):
 
     def ikev2_dpd(self, c: list[Token]) -> Cmd:
         return self._cmd("ikev2_dpd", **_dpd(list(c)))
+
+    def compliance_shield_disable(self, c: list[Token]) -> Cmd:
+        return self._cmd("compliance_shield_disable")
 
     # ---- interface
     def ip_address(self, c: list[Token]) -> Cmd:
@@ -680,9 +727,13 @@ class CommandTransformer(Transformer[Token, Any]):
         if side not in ("local", "remote") or len(ws) < 2:
             raise BadValue("authentication needs local|remote and a method", c[0])
         key = None
+        encryption_type = 0
         if len(ws) >= 4 and ws[2].lower() == "key":
             key = ws[-1]
-        return self._cmd("v2_authentication", side=side, method=ws[1].lower(), key=key)
+            if len(ws) >= 5 and ws[3] in ("0", "6", "7"):
+                encryption_type = int(ws[3])
+        return self._cmd("v2_authentication", side=side, method=ws[1].lower(), key=key,
+                         encryption_type=encryption_type)
 
     def v2_keyring(self, c: list[Token]) -> Cmd:
         ws = words(c)
@@ -744,6 +795,9 @@ class CommandTransformer(Transformer[Token, Any]):
     def eigrp_topology_head(self, c: list[Token]) -> Cmd:
         return self._cmd("ignored")
 
+    def eigrp_redistribute(self, c: list[Token]) -> Cmd:
+        return self._cmd("eigrp_redistribute", value=" ".join(words(c)))
+
     def afif_knob(self, c: list[Token]) -> Cmd:
         negated = _has_no(c)
         flag = str(_strip_no(c)[0]).lower()
@@ -786,7 +840,7 @@ class CommandTransformer(Transformer[Token, Any]):
         address = to_ipv4(ws[0], "network address")
         first = int(address) >> 24
         length = 8 if first < 128 else 16 if first < 192 else 24  # classful when no mask
-        return self._cmd("bgp_network", prefix=IPv4Network((address, length), strict=False))
+        return self._cmd("bgp_network", prefix=IPv4Network((int(address), length), strict=False))
 
     def bgp_redistribute(self, c: list[Token]) -> Cmd:
         return self._cmd("bgp_redistribute", value=" ".join(words(c)))
@@ -806,8 +860,9 @@ def _route_target(ws: list[Token]) -> dict[str, Any]:
     i = 0
     if i < len(ws) and not is_ip(str(ws[i])) and not str(ws[i]).isdigit():
         candidate = str(ws[i])
-        if i + 1 < len(ws) and str(ws[i + 1])[:1].isdigit() and not is_ip(str(ws[i + 1])) \
-                and "/" not in str(ws[i + 1]) and not str(ws[i + 1]).isdigit():
+        # "Gi 0/0", "Dialer 1": a bare type name takes the next word as its number.
+        if i + 1 < len(ws) and _TYPE_NAME.match(candidate) and _IF_NUMBER.match(str(ws[i + 1])) \
+                and not is_ip(str(ws[i + 1])):
             candidate += str(ws[i + 1])
             i += 1
         interface = canonical_interface(candidate)
@@ -820,6 +875,10 @@ def _route_target(ws: list[Token]) -> dict[str, Any]:
     if next_hop is None and interface is None:
         raise BadValue("route needs a next hop or an interface", ws[0] if ws else None)
     return {"next_hop": next_hop, "interface": interface, "distance": distance}
+
+
+_TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z-]*$")
+_IF_NUMBER = re.compile(r"^\d+(?:/\d+)*(?:\.\d+)?(?::\d+)?$")
 
 
 def _psk(ws: list[Token], keyword_first: bool) -> dict[str, Any]:
@@ -915,9 +974,7 @@ def _address_family(ws: list[Token]) -> dict[str, Any]:
         "unicast", "multicast", "vpnv4", "flowspec") else "unicast", "vrf": vrf, "asn": asn}
 
 
-def transform_line(transformer: CommandTransformer, tree: Tree[Token], position: LinePosition) -> Cmd:
-    """Transform one command tree; :class:`BadValue` propagates to the caller."""
-    transformer.position = position
-    result: Cmd = transformer.transform(tree)
-    return result
-
+def callbacks(transformer: CommandTransformer) -> dict[str, Any]:
+    """Rule name -> bound callback, for every public method of the transformer."""
+    return {name: getattr(transformer, name) for name in dir(type(transformer))
+            if not name.startswith("_") and callable(getattr(transformer, name))}
