@@ -354,10 +354,10 @@ class CommandTransformer:
         first = str(c[0]).lower()
         if first in ("dhcp", "negotiated"):
             return self._cmd("ip_address_mode", mode=first)
-        if len(c) < 2:
-            raise BadValue("ip address needs an address and a mask (or dhcp / negotiated)", c[0])
         if "/" in str(c[0]):
             raise BadValue(f"IOS takes 'address mask', not a prefix ({str(c[0])!r})", c[0])
+        if len(c) < 2:
+            raise BadValue("ip address needs an address and a mask (or dhcp / negotiated)", c[0])
         secondary = len(c) > 2 and str(c[2]).lower() == "secondary"
         return self._cmd("ip_address", address=to_ipv4_interface(c[0], c[1]), secondary=secondary)
 
