@@ -328,21 +328,38 @@ def nhrp_configured(nhrp: Nhrp | None) -> bool:
     )
 
 
+def _nhs_index(network: Network) -> tuple[dict[object, list[TunnelRef]], dict[object, list[TunnelRef]]]:
+    """(NHS protocol address -> tunnels naming it, NBMA of ``nhs dynamic`` -> tunnels), built once."""
+    by_protocol: dict[object, list[TunnelRef]] = {}
+    by_dynamic_nbma: dict[object, list[TunnelRef]] = {}
+    for ref in network.tunnels:
+        for n in ref.interface.nhrp_families():
+            for e in n.nhs:
+                if e.protocol is not None:
+                    by_protocol.setdefault(e.protocol, []).append(ref)
+                elif e.nbma is not None:
+                    by_dynamic_nbma.setdefault(e.nbma, []).append(ref)
+    return by_protocol, by_dynamic_nbma
+
+
 def nhs_clients(network: Network, device: Device, iface: Interface) -> list[TunnelRef]:
     """Other devices' tunnels that name this tunnel as NHS (by protocol address, or by NBMA for
-    ``nhs dynamic nbma X``)."""
-    mine = set(iface.addresses())
+    ``nhs dynamic nbma X``), in input order; an index shared by all calls keeps this linear."""
+    by_protocol, by_dynamic_nbma = network.memo("facts.nhs_index", lambda: _nhs_index(network))
+    candidates: list[TunnelRef] = []
+    for address in iface.addresses():
+        candidates.extend(by_protocol.get(address, ()))
     nbma = local_nbma(device, iface)
+    if nbma is not None:
+        candidates.extend(by_dynamic_nbma.get(nbma, ()))
+    seen: set[tuple[str, str]] = set()
     found: list[TunnelRef] = []
-    for ref in network.tunnels:
-        if ref.device.path == device.path:
-            continue
-        for n in ref.interface.nhrp_families():
-            if any((e.protocol is not None and e.protocol in mine)
-                   or (e.protocol is None and e.nbma is not None and e.nbma == nbma) for e in n.nhs):
-                found.append(ref)
-                break
-    return found
+    for ref in candidates:
+        if ref.device.path != device.path and ref.key not in seen:
+            seen.add(ref.key)
+            found.append(ref)
+    order = network.memo("facts.tunnel_order", lambda: {r.key: i for i, r in enumerate(network.tunnels)})
+    return sorted(found, key=lambda r: order[r.key])
 
 
 def acts_as_hub(network: Network, device: Device, iface: Interface) -> bool:
