@@ -74,7 +74,7 @@ def read_source(path: str | Path) -> SourceFile:
             raise InputError(shown, "is a directory, not a configuration file")
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputError(shown, f"file is {size} bytes; configurations above {MAX_FILE_BYTES} are refused")
+            raise InputError(shown, f"file is {size} bytes; configurations over {MAX_FILE_BYTES} are refused")
         data = p.read_bytes()
     except FileNotFoundError:
         raise InputError(shown, "no such file") from None

@@ -10,8 +10,9 @@ from pydantic import SecretStr
 from iosdmvpn.model.base import IosNode
 
 # IOS's values for a field an ISAKMP policy leaves out (Cisco "Default protection suite").
-ISAKMP_DEFAULTS: dict[str, str | int] = {"encryption": "des", "hash": "sha", "authentication": "rsa-sig", "group": 1,
-                   "lifetime": 86400}
+ISAKMP_DEFAULTS: dict[str, str | int] = {
+    "encryption": "des", "hash": "sha", "authentication": "rsa-sig", "group": 1, "lifetime": 86400,
+}
 
 
 class IsakmpPolicy(IosNode):

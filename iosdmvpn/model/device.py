@@ -12,7 +12,6 @@ from iosdmvpn.model.crypto import Crypto
 from iosdmvpn.model.interface import Interface, IPAddress
 from iosdmvpn.model.routing import Routing
 
-
 # RFC 6598 shared address space: carrier-grade NAT, not reachable from the Internet.
 _CGNAT = IPv4Network("100.64.0.0/10")
 _DOCUMENTATION = (IPv4Network("192.0.2.0/24"), IPv4Network("198.51.100.0/24"), IPv4Network("203.0.113.0/24"),
