@@ -102,9 +102,19 @@ def to_int(token: Token, low: int, high: int, what: str) -> int:
     return value
 
 
+# A dotted quad as ipaddress accepts it (ASCII digits, no leading zero); the value check
+# and anything else go to ipaddress itself, so the result is always ipaddress's.
+_QUAD = re.compile(r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})")
+
+
 @lru_cache(maxsize=8192)
 def _ipv4(text: str) -> IPv4Address | None:
     # Masks, next hops and peers repeat across thousands of lines.
+    m = _QUAD.fullmatch(text)
+    if m is not None:
+        a, b, c, d = (int(x) for x in m.groups())
+        if a < 256 and b < 256 and c < 256 and d < 256:
+            return IPv4Address((a << 24) | (b << 16) | (c << 8) | d)  # from an int: no re-parse
     try:
         return IPv4Address(text)
     except ValueError:
@@ -129,6 +139,8 @@ def to_ip(token: Token, what: str = "address") -> IPAddress:
 
 @lru_cache(maxsize=8192)
 def _ip(text: str) -> IPAddress | None:
+    if ":" not in text:
+        return _ipv4(text)
     try:
         return ip_address(text)
     except ValueError:
@@ -198,7 +210,7 @@ def _lower(tokens: list[Any]) -> list[str]:
 def _nbma(token: Token) -> dict[str, Any]:
     text = str(token)
     if is_ip(text):
-        return {"nbma": ip_address(text)}
+        return {"nbma": _ip(text)}
     if "." in text and not text[0].isdigit():
         return {"nbma_fqdn": text}
     raise BadValue(f"invalid NBMA address {text!r}", token)
@@ -429,7 +441,7 @@ class CommandTransformer:
     def tunnel_source(self, c: list[Token]) -> Cmd:
         text = "".join(words(c))
         if is_ip(text):
-            return self._cmd("tunnel_source", address=ip_address(text), interface=None)
+            return self._cmd("tunnel_source", address=_ip(text), interface=None)
         return self._cmd("tunnel_source", address=None, interface=canonical_interface(" ".join(words(c))))
 
     def tunnel_destination(self, c: list[Token]) -> Cmd:
@@ -657,7 +669,8 @@ class CommandTransformer:
         return self._cmd("set_ikev2_profile", value=str(c[0]))
 
     def set_pfs(self, c: list[Token]) -> Cmd:
-        return self._cmd("set_pfs", value=str(c[0]).lower() if c else "group2")
+        # IOS: bare "set pfs" is group 1
+        return self._cmd("set_pfs", value=str(c[0]).lower() if c else "group1")
 
     def set_sa_lifetime(self, c: list[Token]) -> Cmd:
         unit = str(c[0]).lower()
@@ -868,7 +881,7 @@ def _route_target(ws: list[Token]) -> dict[str, Any]:
         interface = canonical_interface(candidate)
         i += 1
     if i < len(ws) and is_ip(str(ws[i])):
-        next_hop = ip_address(str(ws[i]))
+        next_hop = _ip(str(ws[i]))
         i += 1
     if i < len(ws) and str(ws[i]).isdigit():
         distance = to_int(ws[i], 1, 255, "administrative distance")

@@ -145,6 +145,8 @@ TRANSLATE_CODES: dict[str, tuple[str, Severity, str]] = {
     "DMV671": ("ikev2-proposal-unused", I,
                "An IKEv2 proposal no IKEv2 policy references is not used by IOS and is not translated."),
     "DMV672": ("ike-version-ambiguous", W, "Both an ISAKMP and an IKEv2 profile are set; IKEv2 is used."),
+    "DMV673": ("ikev2-option-not-translated", W,
+               "An IKEv2 profile option (virtual-template) has no strongSwan equivalent and is ignored."),
 }
 
 

@@ -313,6 +313,7 @@ class _Ctx:
     iface: Interface
     mode: IpsecMode
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    unrecoverable: bool = False  # a selected key is encrypted (DMV660)
 
     def add(self, code: str, message: str, span: Span, help: str | None = None,
             related: tuple[Related, ...] = ()) -> None:
@@ -482,13 +483,16 @@ def _identity(text: str) -> tuple[str | None, str | None]:
         return None, f"identity {show(text)!r} matches a prefix, which a strongSwan identity cannot express"
     domain = len(words) >= 3 and words[1].lower() == "domain"
     value = words[-1]
-    if kind in ("fqdn", "host"):
-        return swanctl_string(f"fqdn:{'*.' if domain else ''}{value}"), None
-    if kind in ("email", "user"):
-        return swanctl_string(f"email:{'*@' if domain else ''}{value}"), None
-    if kind == "key-id" and len(words) >= 2:
-        return swanctl_string(f"keyid:{value}"), None
-    return None, f"identity {show(text)!r} has no strongSwan form"
+    # strongSwan matches a leading '*' as a wildcard: IOS "domain D" matches any name ending in D.
+    prefix = {"fqdn": "fqdn:*." if domain else "fqdn:", "host": "fqdn:*." if domain else "fqdn:",
+              "email": "email:*@" if domain else "email:", "user": "email:*@" if domain else "email:",
+              "key-id": "keyid:"}.get(kind)
+    if prefix is None or len(words) < 2:
+        return None, f"identity {show(text)!r} has no strongSwan form"
+    try:
+        return swanctl_string(prefix + value), None
+    except ValueError:
+        return None, f"identity {show(text)!r} cannot be written to swanctl.conf"
 
 
 def _remote_id(ctx: _Ctx, entries: Sequence[str], span: Span, owner: str) -> str | None:
@@ -523,8 +527,9 @@ def _key_value(ctx: _Ctx, key: _Key) -> str | None:
         clear = decode_type7(key.value)
         if clear is not None:
             ctx.add("DMV661", f"{key.what}: the type 7 key was decoded (type 7 is reversible obfuscation)",
-                    key.span, help="swanctl.conf is written with mode 0600; prefer type 6 on IOS")
+                    key.span, help="type 7 protects nothing; the key is in clear in swanctl.conf (mode 0600)")
             return clear
+    ctx.unrecoverable = True
     ctx.add("DMV660", f"{key.what} is stored encrypted (type {key.encryption_type}) and cannot be recovered "
                       "from the configuration; no connection is written", key.span,
             help="translate from a configuration that holds the key in clear (type 0), or add the secret to "
@@ -596,7 +601,7 @@ def _ikev2_keys(ctx: _Ctx, profile: Ikev2Profile) -> list[_Key]:
                 identities = (rendered,)
         found.append(_Key(peer=peer.address, identities=identities, value=values[0] if values else None,
                           what=f"ikev2 keyring {show(ring.name)} peer {show(peer.name)}", span=peer.span,
-                          hostname=peer.hostname if peer.address is None and not identities else None,
+                          hostname=peer.hostname,
                           asymmetric=asymmetric and bool(values), encryption_type=peer.psk_encryption_type))
     return found
 
@@ -616,9 +621,10 @@ def _secrets(ctx: _Ctx, keys: list[_Key]) -> list[_Secret]:
     for key in keys:
         if key.value is None:
             continue
-        if key.hostname is not None and key.peer is None:
-            ctx.add("DMV663", f"{key.what} is keyed by hostname {show(key.hostname)!r}; strongSwan selects "
-                              "pre-shared keys by identity, so it is not translated", key.span,
+        if key.peer is None and not key.identities:
+            how = f"by hostname {show(key.hostname)!r}" if key.hostname else "by neither address nor identity"
+            ctx.add("DMV663", f"{key.what} is keyed {how}; strongSwan selects pre-shared keys by address or "
+                              "identity, so it is not translated", key.span,
                     help="key the peer by address, or by an 'identity fqdn' the peer really sends")
             continue
         if key.asymmetric:
@@ -642,8 +648,8 @@ def _secrets(ctx: _Ctx, keys: list[_Key]) -> list[_Secret]:
     for key, value in broad:
         if () in by_ids:
             ctx.add("DMV662", f"{key.what} covers the prefix {key.peer}; strongSwan cannot key a prefix, and "
-                              "the 0.0.0.0 key is used for those peers instead", key.span,
-                    help="key each peer by address, or use one key for every peer")
+                              f"the key offered to any peer ({by_ids[()].what}) serves them instead",
+                    key.span, help="key each peer by address, or use one key for every peer")
             continue
         by_ids[()] = _Secret(ids=(), value=value, what=key.what, span=key.span)
         ctx.add(
@@ -706,10 +712,11 @@ def _ikev1(ctx: _Ctx, isakmp: IsakmpProfile | None) -> dict[str, Any] | None:
                         p.at("authentication"))
         if not psk:
             methods = sorted({str(p.effective("authentication")) for p in policies})
+            implicit = any(p.authentication is None for p in policies)
             ctx.add(
                 "DMV657",
                 f"{ctx.label}: every ISAKMP policy authenticates with {', '.join(methods)}"
-                f"{' (authentication left out: IOS default rsa-sig)' if 'rsa-sig' in methods else ''}"
+                f"{' (authentication left out: IOS default rsa-sig)' if implicit else ''}"
                 "; certificate (or rsa-encr) authentication is not translated: no connection is "
                 "written", policies[0].span,
                 help="install the certificates, keys and CA under /etc/swanctl (x509/, private/, x509ca/) "
@@ -895,9 +902,9 @@ def _ikev2(ctx: _Ctx, profile: Ikev2Profile, local: IPv4Address | IPv6Address | 
             local_id = rendered
     if profile.virtual_template is not None:
         ctx.add(
-            "DMV670", f"ikev2 profile {show(profile.name)}: 'virtual-template {profile.virtual_template}' "
-                      "(FlexVPN) is not translated", profile.at("virtual_template"))
-        return None
+            "DMV673", f"ikev2 profile {show(profile.name)}: 'virtual-template {profile.virtual_template}' "
+                      "(FlexVPN virtual access) is not translated; the GRE tunnel is protected as configured",
+            profile.at("virtual_template"))
     if profile.ivrf is not None:
         ctx.add(
             "DMV666", f"ikev2 profile {show(profile.name)}: 'ivrf {show(profile.ivrf)}' is not translated",
@@ -992,16 +999,16 @@ def _remote_address(ctx: _Ctx) -> IPv4Address | IPv6Address | None:
         return None
 
 
-def _plan_secrets(ctx: _Ctx, chain: _Chain, conn: str) -> list[_Secret] | None:
+def _plan_secrets(ctx: _Ctx, chain: _Chain) -> list[_Secret] | None:
+    """The secrets the tunnel selects, or None (with an error) when the tunnel must not be written."""
     if chain.ikev2 is not None:
         keys = _ikev2_keys(ctx, chain.ikev2)
         source = f"ikev2 profile {show(chain.ikev2.name)}"
     else:
         keys = _ikev1_keys(ctx, chain.isakmp)
         source = f"isakmp profile {show(chain.isakmp.name)}" if chain.isakmp else "the ISAKMP keys"
-    encrypted = [k for k in keys if k.encryption_type not in (0, 7) and k.value is not None]
     secrets = _secrets(ctx, keys)
-    if encrypted:
+    if ctx.unrecoverable:
         return None  # DMV660 already reported: a missing key would fail some peers silently
     if not secrets:
         assert ctx.iface.tunnel is not None
@@ -1015,15 +1022,21 @@ def _plan_secrets(ctx: _Ctx, chain: _Chain, conn: str) -> list[_Secret] | None:
 
 
 def _owned_secrets(ctx: _Ctx, secrets: list[_Secret], local: IPv4Address | IPv6Address | None,
-                   others: dict[tuple[str, ...], set[str]], conn: str) -> tuple[SwanctlSecret, ...]:
-    """Secrets with owners; a key another tunnel of the node uses differently gets the local address too."""
+                   others: dict[tuple[str, ...], set[tuple[str, str | None]]], conn: str,
+                   ) -> tuple[SwanctlSecret, ...]:
+    """Secrets with owners; a key another tunnel of the node uses differently gets the local address too.
+
+    charon picks a pre-shared key by the best match of its owners against (local id, remote
+    id), and the local id defaults to the local address: owning a key by both the peer and
+    the local address keeps two clouds with different keys apart (``mem_cred.c``).
+    """
     out: list[SwanctlSecret] = []
     for i, s in enumerate(secrets, start=1):
         ids = s.ids
-        clash = others.get(s.ids, set()) - {s.value}
+        clash = {(v, other) for v, other in others.get(s.ids, set()) if v != s.value}
         if clash:
             what = "any peer" if not s.ids else f"peer {s.ids[0]}"
-            if local is not None:
+            if local is not None and all(other not in (None, str(local)) for _, other in clash):
                 ids = (*s.ids, swanctl_string(str(local)))
                 ctx.add(
                     "DMV664", f"{ctx.label}: another protected tunnel of this node has a different key for "
@@ -1032,14 +1045,11 @@ def _owned_secrets(ctx: _Ctx, secrets: list[_Secret], local: IPv4Address | IPv6A
             else:
                 ctx.add(
                     "DMV667", f"{ctx.label}: another protected tunnel of this node has a different key for "
-                              f"{what}, and this tunnel's local address is dynamic: charon cannot tell the "
+                              f"{what} from the same (or a dynamic) local address: charon cannot tell the "
                               "keys apart and may pick the wrong one", s.span,
-                    help="use the same key on both clouds, or a static tunnel source")
-        try:
-            literal = psk_literal(s.value)
-        except ValueError:  # pragma: no cover - psk_literal falls back to hex for every character
-            continue
-        if literal.startswith("0x") and s.value:
+                    help="use the same key on both clouds, or different static tunnel sources")
+        literal = psk_literal(s.value)
+        if literal.startswith("0x"):
             ctx.add(
                 "DMV665", f"{s.what}: the key is written in hex (0x...) so that swanctl reads it unchanged "
                           "(it starts with 0x/0s or holds control characters)", s.span)
@@ -1048,9 +1058,10 @@ def _owned_secrets(ctx: _Ctx, secrets: list[_Secret], local: IPv4Address | IPv6A
     return tuple(out)
 
 
-def _device_keys(device: Device, ref: TunnelRef, mode: IpsecMode) -> dict[tuple[str, ...], set[str]]:
-    """Key values by owner ids for the node's *other* protected tunnels (diagnostics discarded)."""
-    found: dict[tuple[str, ...], set[str]] = {}
+def _device_keys(device: Device, ref: TunnelRef, mode: IpsecMode,
+                 ) -> dict[tuple[str, ...], set[tuple[str, str | None]]]:
+    """(key, local address) by owner ids for the node's *other* protected tunnels (diagnostics discarded)."""
+    found: dict[tuple[str, ...], set[tuple[str, str | None]]] = {}
     for iface in device.dmvpn_tunnels:
         if iface.name == ref.interface.name or iface.tunnel is None or iface.tunnel.protection is None:
             continue
@@ -1060,9 +1071,10 @@ def _device_keys(device: Device, ref: TunnelRef, mode: IpsecMode) -> dict[tuple[
         chain = _resolve(ctx)
         if chain is None:
             continue
+        local = _local_address(ctx)
         keys = _ikev2_keys(ctx, chain.ikev2) if chain.ikev2 else _ikev1_keys(ctx, chain.isakmp)
         for s in _secrets(ctx, keys):
-            found.setdefault(s.ids, set()).add(s.value)
+            found.setdefault(s.ids, set()).add((s.value, str(local) if local is not None else None))
     return found
 
 
@@ -1103,7 +1115,7 @@ def lower_ipsec(device: Device, tunnel_ref: TunnelRef, network: Network, mode: I
     name = _section_name(f"dmvpn-{iface.name}")
     ike = _ikev2(ctx, chain.ikev2, local) if chain.ikev2 is not None else _ikev1(ctx, chain.isakmp)
     esp = _esp_proposals(ctx, chain.profile)
-    secrets = _plan_secrets(ctx, chain, name) if ike is not None else None
+    secrets = _plan_secrets(ctx, chain) if ike is not None else None
     if ike is None or not esp or secrets is None:
         return None, ctx.diagnostics
     owned = _owned_secrets(ctx, secrets, local, _device_keys(device, tunnel_ref, mode), name)
@@ -1130,7 +1142,9 @@ def lower_ipsec(device: Device, tunnel_ref: TunnelRef, network: Network, mode: I
         keyingtries=1 if mode == "stock" else 0,
         children=(child,), **ike,
     )
-    plan = IpsecPlan(name=name, hostname=_comment(device.name), source=_comment(device.path),
+    # The file name only, as the other targets' headers: output must not depend on the checkout path.
+    source = _comment(device.path.replace("\\", "/").rsplit("/", 1)[-1])
+    plan = IpsecPlan(name=name, hostname=_comment(device.name), source=source,
                      tunnel=iface.name, mode=mode, connections=(conn,), secrets=owned)
     return plan, ctx.diagnostics
 
