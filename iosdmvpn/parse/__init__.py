@@ -13,13 +13,20 @@ Three steps, each fast enough for a 100,000-line hub in a fraction of a second:
    one command per *shape* (:mod:`.shapes`: the stanza kind and the words, with every word
    that is not a keyword of the grammar replaced by a placeholder), and the resulting tree
    is replayed for every other command of the same shape: the 15,000 modelled lines of the
-   benchmark hub have about 300 shapes. This gives exactly Lark's result for every line
+   100,000-line benchmark hub have 122 shapes. This gives exactly Lark's result for every line
    (the argument is in :mod:`.shapes`), with no second hand-written syntax for the bulk
    commands. A command that does not parse is always handed to Lark itself. The learnt
    shapes are also kept on disk, so a warm run imports neither Lark nor its tables.
 3. The callbacks of :class:`~.transform.CommandTransformer` type and check the values
    (a bad address becomes DMV004 at its word), and :mod:`.build` folds the commands into
-   the frozen, validated pydantic model.
+   the frozen pydantic model. The model is built with ordinary validation, not
+   ``model_construct``: pydantic-core validates a node in about 1 us (27,000 nodes, 35 ms
+   for the hub), little next to the rest, and the check stays. ``defer_build`` was
+   measured too: every class is needed for a parse, so it only moves the cost.
+
+The cyclic garbage collector is paused during a parse (it would walk the growing heap
+again and again: half the time of a large file), and the stanza tree's cycles are broken
+afterwards so that the parser's temporary objects are freed at once.
 
 Problems become diagnostics (codes DMV0xx), never exceptions. A file holding several
 routers (several different top-level ``hostname`` lines, as in lab write-ups) is split by
@@ -30,14 +37,15 @@ and says so with DMV008.
 from __future__ import annotations
 
 import gc
-import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iosdmvpn.diagnostics import Diagnostic, Severity, sort_diagnostics
 from iosdmvpn.model import Coverage, Device
 from iosdmvpn.parse.build import build_device
-from iosdmvpn.parse.shapes import SyntaxProblem, evaluate, shape_cache
+from iosdmvpn.parse.shapes import SyntaxProblem, run_template, shape_cache
 from iosdmvpn.parse.structure import DMVPN_WORDS, MODEL, Line, Structure, split_structure
 from iosdmvpn.parse.transform import BadValue, CommandTransformer, LinePosition, Token, callbacks
 from iosdmvpn.source import InputError, SourceFile, Span, decode_source, read_source, redact
@@ -99,10 +107,12 @@ def _run_commands(structure: Structure, path: str, out: list[Diagnostic]) -> Non
     calls = callbacks(transformer)
     default = transformer.__default__
     templates = cache.templates
-    key_of = cache.key
+    seen = cache.grammar.seen
+    shape_word = cache.grammar.shape_word
     for kind, line in structure.modelled:
         words = line.words
-        key = key_of(kind, words)
+        # ShapeCache.key, inlined: this loop runs once per modelled line.
+        key = kind + " " + " ".join([seen.get(w) or shape_word(w) for w in words])
         template = templates.get(key)
         if template is None:
             learnt = cache.learn(kind, words, key)
@@ -115,7 +125,7 @@ def _run_commands(structure: Structure, path: str, out: list[Diagnostic]) -> Non
             template = learnt
         position = transformer.position = LinePosition(path, line)
         try:
-            line.result = evaluate(template, words, calls, default, Token)
+            line.result = run_template(template.node, template.types, words, calls, default, Token)
         except BadValue as exc:
             span = position.token_span(exc.token) if exc.token is not None else position.span()
             out.append(diagnostic("DMV004", redact(exc.message) if _secretish(line) else exc.message, span))
@@ -125,21 +135,28 @@ def _run_commands(structure: Structure, path: str, out: list[Diagnostic]) -> Non
 
 def parse_text(text: str, path: str = "<string>") -> ParseResult:
     """Parse configuration text; never raises for bad input."""
-    # The parse allocates many small objects and frees none of them: the cyclic garbage
+    with _no_gc():
+        return _parse_text(text, path)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    # The parse allocates many small objects and frees few of them: the cyclic garbage
     # collector would walk the growing heap again and again (half the time on a large file).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, path)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
-def _parse_text(text: str, path: str) -> ParseResult:
+def _parse_text(text: str, path: str, structure: Structure | None = None) -> ParseResult:
     source = SourceFile(path=path, text=text)
     diagnostics: list[Diagnostic] = []
-    structure = split_structure(text)
+    if structure is None:
+        structure = split_structure(text, keep_ignored=False)
     if structure.template_lines:
         first = structure.template_lines[0]
         diagnostics.append(diagnostic(
@@ -162,10 +179,11 @@ def _parse_text(text: str, path: str) -> ParseResult:
     modelled = sum(1 for _, line in structure.modelled if line.result is not None)
     coverage = Coverage(modelled=modelled, ignored=structure.ignored,
                         unrecognized=len(structure.unrecognized) + len(structure.modelled) - modelled)
-    if modelled == 0 and structure.ignored == 0:
+    if modelled == 0 and structure.ignored == structure.comments:
         diagnostics.append(diagnostic("DMV007", "no IOS configuration commands found in this file",
                                       Span.whole_file(path)))
     device = build_device(structure.root, path, coverage, structure.unrecognized)
+    _break_cycles(structure)
     return ParseResult(path=path, device=device, diagnostics=sort_diagnostics(diagnostics), source=source)
 
 
@@ -190,6 +208,16 @@ def _dmvpn_relevant(line: Line, kind: str) -> bool:
 
 def _secretish(line: Line) -> bool:
     return redact(line.text()) != line.text()
+
+
+def _break_cycles(structure: Structure) -> None:
+    # Stanza.parent makes the tree cyclic: without this, it and every line and command in
+    # it would wait for the garbage collector (and slow its next pass) instead of going now.
+    stack = [structure.root]
+    while stack:
+        stanza = stack.pop()
+        stanza.parent = None
+        stack.extend(stanza.children)
 
 
 def parse_file(path: str | Path) -> ParseResult:
@@ -233,12 +261,6 @@ def parse_bytes(data: bytes, path: str) -> ParseResult:
     return parse_text(source.text, path)
 
 
-# Cheap test for a second router: a line starting with "hos..." (hostname, or an
-# abbreviation of it) twice with different names. Only then is the file split.
-_HOSTNAME = re.compile(r"^[ \t]*(?:[A-Za-z0-9_.-]+(?:\([a-z0-9-]+\))?#[ \t]*)?hos\S*[ \t]+(\S+)",
-                       re.IGNORECASE | re.MULTILINE)
-
-
 def parse_text_devices(text: str, path: str = "<string>") -> list[ParseResult]:
     """Parse text that may hold several routers: one :class:`ParseResult` per router.
 
@@ -247,26 +269,28 @@ def parse_text_devices(text: str, path: str = "<string>") -> list[ParseResult]:
     ``service ...``) go with it, up to the previous router's last modelled line, indented
     line or ``end``. Line numbers and spans stay those of the whole file.
     """
-    if len({m.group(1) for m in _HOSTNAME.finditer(text)}) < 2:
-        return [parse_text(text, path)]
-    bounds = device_sections(text)
-    if len(bounds) < 2:
-        return [parse_text(text, path)]
-    raw = text.splitlines()
-    results = []
-    for start, end in bounds:
-        # Blank lines keep the numbering of the whole file.
-        section = "\n" * (start - 1) + "\n".join(raw[start - 1:end]) + "\n"
-        results.append(parse_text(section, path))
-    return results
+    with _no_gc():
+        structure = split_structure(text, keep_ignored=False)
+        raw = text.splitlines()
+        bounds = _sections(structure, raw)
+        if len(bounds) < 2:
+            return [_parse_text(text, path, structure)]  # one router: its structure is done
+        results = []
+        for start, end in bounds:
+            # Blank lines keep the numbering of the whole file.
+            section = "\n" * (start - 1) + "\n".join(raw[start - 1:end]) + "\n"
+            results.append(_parse_text(section, path))
+        return results
 
 
 def device_sections(text: str) -> list[tuple[int, int]]:
     """(first, last) line numbers (1-based, inclusive) of each router in ``text``."""
-    structure = split_structure(text)
+    return _sections(split_structure(text, keep_ignored=False), text.splitlines())
+
+
+def _sections(structure: Structure, raw: list[str]) -> list[tuple[int, int]]:
     hostnames = [line for line in structure.root.lines if line.tag == MODEL and line.words[0] == "hostname"]
-    raw = text.splitlines()
-    if len(hostnames) < 2:
+    if len({tuple(h.words[1:2]) for h in hostnames}) < 2:
         return [(1, len(raw))]
     anchors = {line.number for _, line in structure.modelled}
     # An unknown global line ("R2:", "Spoke -1") is a label; one inside a stanza is not.

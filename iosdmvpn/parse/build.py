@@ -72,7 +72,7 @@ def _stanza_span(stanza: Stanza, path: str) -> Span:
     included, and the headers of its sub-stanzas)."""
     header = stanza.header
     assert header is not None
-    return Span(path=path, line=header.number, column=header.columns[0], end_line=stanza.last_number,
+    return Span(path=path, line=header.number, column=header.column, end_line=stanza.last_number,
                 end_column=stanza.end_column)
 
 
@@ -638,7 +638,7 @@ def build_device(root: Stanza, path: str, coverage: Coverage,
     if trustpoints:
         crypto.f.values["trustpoints"] = trustpoints
     kept = tuple(
-        UnrecognizedLine(span=Span(path=path, line=line.number, column=line.columns[0], end_line=line.number,
+        UnrecognizedLine(span=Span(path=path, line=line.number, column=line.column, end_line=line.number,
                                    end_column=line.end_column), text=redact(line.text()), context=kind)
         for line, kind in unrecognized
     )

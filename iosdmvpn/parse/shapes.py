@@ -38,9 +38,10 @@ if TYPE_CHECKING:
     from lark import Lark
 
 # Bump when the template encoding changes.
-_FORMAT = 1
-# Shapes kept on disk, at most (random or fuzzed input must not grow the file forever).
-_DISK_CAP = 20_000
+_FORMAT = 2
+# Shapes kept on disk, at most: a real config has a few hundred; the cap keeps the file
+# (read by every run) small when odd or fuzzed input shows up.
+_DISK_CAP = 5_000
 _PLACEHOLDER = "\x00"
 _SEEN_CAP = 200_000
 
@@ -74,11 +75,20 @@ class Grammar:
         # are kept too: such a terminal may match the start of a longer word.
         prefixes: set[str] = set()
         self.cacheable = True
-        for m in re.finditer(r"^([A-Z_][A-Z0-9_]*)(?:\.\d+)?\s*:(.*)$", text, re.MULTILINE):
-            name, body = m.group(1), m.group(2)
-            if name in ("WORD", "_NL"):
+        terminal: str | None = None
+        for raw in text.splitlines():
+            code = raw.split("//")[0]
+            m = re.match(r"([A-Z_][A-Z0-9_]*)(?:\.\d+)?\s*:(.*)$", code)
+            if m is not None:
+                terminal, body = m.group(1), m.group(2)
+            elif terminal is not None and code.strip().startswith("|"):
+                body = code  # a continuation line of the terminal above
+            else:
+                terminal = None
                 continue
-            if "/" in body.split("//")[0]:
+            if terminal in ("WORD", "_NL"):
+                continue
+            if "/" in body:
                 self.cacheable = False  # an unforeseen regex terminal: no shape cache at all
             prefixes.update(s.lower() for s in re.findall(r'"((?:[^"\\]|\\.)*)"', body))
         self.prefixes = tuple(sorted(prefixes))
@@ -120,7 +130,10 @@ def _cache_dir() -> Path | None:
     if base:
         return Path(base)
     xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(xdg) if xdg else Path.home() / ".cache"
+    try:
+        root = Path(xdg) if xdg else Path.home() / ".cache"
+    except (RuntimeError, KeyError):  # no home directory (a bare container user): memory only
+        return None
     return root / "iosdmvpn"
 
 
@@ -233,8 +246,22 @@ class ShapeCache:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, separators=(",", ":"))
             os.replace(tmp, self._path)
+            _forget_old(self._path)
         except OSError:
             return
+
+
+def _forget_old(current: Path) -> None:
+    """Delete the files of other grammars (older releases) unused for 30 days."""
+    import time
+
+    limit = time.time() - 30 * 86400
+    for other in current.parent.glob("shapes-*.json"):
+        try:
+            if other != current and other.stat().st_mtime < limit:
+                other.unlink()
+        except OSError:
+            continue
 
 
 def _encode(tree: Any, words: list[str], starts: list[int]) -> Node:
@@ -266,14 +293,17 @@ def _literal_tokens(node: Node) -> bool:
 def evaluate(template: Template, words: list[str], calls: dict[str, Callable[..., Any]],
              default: Callable[[str, list[Any]], Any], token: Callable[[str, str, int], Any]) -> Any:
     """Run the callbacks of a template bottom-up on the words of one command."""
-    return _run(template.node, template.types, words, calls, default, token)
+    return run_template(template.node, template.types, words, calls, default, token)
 
 
-def _run(node: Node, types: tuple[str | None, ...], words: list[str], calls: dict[str, Callable[..., Any]],
-         default: Callable[[str, list[Any]], Any], token: Callable[[str, str, int], Any]) -> Any:
+def run_template(node: Node, types: tuple[str | None, ...], words: list[str],
+                 calls: dict[str, Callable[..., Any]], default: Callable[[str, list[Any]], Any],
+                 token: Callable[[str, str, int], Any]) -> Any:
+    """:func:`evaluate` on a template's parts (the parser's hot loop calls it directly)."""
     rule, kids = node
     args = [token(words[k], types[k] or "", k) if k.__class__ is int
-            else token(k[2], k[1], k[3]) if k[0] == "=" else _run(k, types, words, calls, default, token)
+            else token(k[2], k[1], k[3]) if k[0] == "="
+            else run_template(k, types, words, calls, default, token)
             for k in kids]
     fn = calls.get(rule)
     return fn(args) if fn is not None else default(rule, args)

@@ -34,6 +34,8 @@ _GLOBAL = {
     "crypto ikev2 policy": "s:ikev2_policy", "crypto ikev2 keyring": "s:ikev2_keyring",
     "crypto ikev2 profile": "s:ikev2_profile", "crypto pki trustpoint": "s:trustpoint",
     "crypto isakmp key": MODEL, "crypto isakmp keepalive": MODEL,
+    # "crypto key generate rsa ...": without it, "key" would abbreviate "keyring".
+    "crypto key": IGNORE,
     "no crypto isakmp default policy": MODEL, "crypto ikev2 dpd": MODEL,
     "crypto engine compliance shield disable": MODEL,
     # Sub-mode stanzas that do not matter to a DMVPN.
@@ -64,7 +66,9 @@ _GLOBAL_IGNORED_WORDS = (  # noqa: SIM905 - a word list reads best as text
     "authentication dot1x switch ptp srr-queue identity rmon dialer-list dialer chat-script "
     "memory cts sampler vxlan nat64 avc performance-monitor wlan ap power-supply console "
     "resource-policy warm-reboot bfd-template bfd key password xconnect pseudowire-class epm "
-    "fhrp vrrp route-tag call dns show copy reload interface router"
+    "fhrp vrrp route-tag call dns show copy reload interface router "
+    # Exec commands that study guides and lab scripts mix in.
+    "clear debug undebug ping traceroute terminal"
 ).split()
 
 _INTERFACE = {
@@ -100,7 +104,9 @@ _INTERFACE = {
     "ip nhrp event-publisher": IGNORE, "ip nhrp path": IGNORE,
     "ipv6 nd": IGNORE, "tunnel path-mtu-discovery": IGNORE, "tunnel ttl": IGNORE,
     "tunnel bandwidth": IGNORE, "tunnel tos": IGNORE, "tunnel route-via": IGNORE,
-    "tunnel mpls": IGNORE, "tunnel udlr": IGNORE, "tunnel rbscp": IGNORE,
+    "tunnel mpls": IGNORE, "tunnel udlr": IGNORE, "tunnel rbscp": IGNORE, "tunnel checksum": IGNORE,
+    "tunnel sequence-datagrams": IGNORE, "tunnel vxlan": IGNORE, "tunnel 6rd": IGNORE,
+    "tunnel dst-port": IGNORE, "tunnel src-port": IGNORE, "tunnel endpoint": IGNORE,
     "ip pim": IGNORE, "ip nat": IGNORE, "ip virtual-reassembly": IGNORE,
     "ip virtual-reassembly-out": IGNORE, "ip flow": IGNORE, "ip access-group": IGNORE,
     "ip helper-address": IGNORE, "ip proxy-arp": IGNORE, "no ip proxy-arp": IGNORE,
@@ -120,7 +126,7 @@ _INTERFACE_IGNORED_WORDS = (  # noqa: SIM905
     "storm-control power mls no mac hold-queue carrier-delay lldp logging snmp arp priority-queue "
     "srr-queue macro authentication dot1x mab udld macsec lacp bfd clock qos auto trust "
     "device-tracking access-session nameif security-level platform vlan-range isis mpls cts "
-    "flow source destination ip ipv6 tunnel peer shape fair-queue traffic-shape frame-relay "
+    "flow source destination ip ipv6 peer shape fair-queue traffic-shape frame-relay "
     "physical-layer dsl atm pvc vpdn tx-ring-limit full-duplex half-duplex random-detect "
     "keepalive ospfv3 crypto xconnect rewrite service bridge-group member pos framing crc "
     "scrambling network-clock transport cable vlan ethernet lisp nat66 wrr-queue "
@@ -399,6 +405,7 @@ class Structure:
     root: Stanza
     modelled: list[tuple[str, Line]] = field(default_factory=list)
     ignored: int = 0
+    comments: int = 0  # of the ignored lines, "!" comments and the "Building configuration" preamble
     unrecognized: list[tuple[Line, str]] = field(default_factory=list)  # (line, stanza kind)
     template_lines: list[Line] = field(default_factory=list)
     unterminated: list[tuple[Line, str]] = field(default_factory=list)  # (opening line, what)
@@ -465,7 +472,10 @@ class _Pass:
                 trie = _TRIES.get(top.kind)
                 if trie is not None:
                     m = matches[top.kind] = trie.match(words)
-                    top_knows = m[0] is not None
+                    # An abbreviation in the open mode ("router" for "router-id") does not
+                    # beat a global mode command spelt out in full ("router rip").
+                    top_knows = m[0] is not None and (
+                        _spelt_out(m[1], words) or not _spelt_out(g_spelt, words))
             if not top_knows:
                 del stack[1:]
                 if line is None:
@@ -567,13 +577,15 @@ class _Pass:
         return stanza
 
 
-def split_structure(text: str, *, keep_ignored: bool = False) -> Structure:
+def split_structure(text: str, *, keep_ignored: bool = True) -> Structure:
     """Split a configuration into stanzas and classify every line.
 
     Args:
         text: The configuration.
         keep_ignored: Also keep the ignored-by-design commands of modelled stanzas in
-            ``Stanza.lines`` (as :class:`Line` objects); the parser does not need them.
+            ``Stanza.lines`` (as :class:`Line` objects), as callers that walk the lines
+            expect. The parser passes False: it needs only ``Stanza.last_number``, and
+            most lines of a large file are such commands.
     """
     state = _Pass(keep_ignored)
     result = state.result
@@ -588,9 +600,12 @@ def split_structure(text: str, *, keep_ignored: bool = False) -> Structure:
     cert_chain: Line | None = None
     place = state.place
     g_step = _TRIES["g"].step
-    fast_ignored = _FAST_IGNORED
+    decided = _DECIDED
+    decided_2 = _DECIDED_2
+    modelled = result.modelled
+    unrecognized = result.unrecognized
     comment = _COMMENT.search
-    ignored = 0  # counted locally on the hot path, added to the result at the end
+    ignored = comments = 0  # counted locally on the hot path, added to the result at the end
 
     number = 0
     for raw in raw_lines:
@@ -619,6 +634,7 @@ def split_structure(text: str, *, keep_ignored: bool = False) -> Structure:
             continue
         if first[0] == "!":
             ignored += 1
+            comments += 1
             if indent == 0 and (not flat or (first == "!" and len(stack) > 1 and stack[-1].kind == "")):
                 del stack[1:]
             continue
@@ -628,6 +644,7 @@ def split_structure(text: str, *, keep_ignored: bool = False) -> Structure:
             result.template_lines.append(line)
         if indent == 0 and _PREAMBLE.match(raw):
             ignored += 1
+            comments += 1
             continue
         if "#" in first:
             stripped = raw.lstrip()
@@ -645,21 +662,22 @@ def split_structure(text: str, *, keep_ignored: bool = False) -> Structure:
                     columns[0] += cut_at
                 words = line.words
                 first = words[0]
-        low = first.lower()
-        if low == "banner":
-            found = _banner_delimiter(words)
-            ignored += 1
-            if found and not found[1]:
-                banner = (found[0], line or Line(number, indent, words, body))
-            continue
-        if low == "crypto" and len(words) > 3 and words[1].lower() == "pki" \
-                and words[2].lower() == "certificate" and words[3].lower() == "chain":
-            ignored += 1
-            cert_chain = line or Line(number, indent, words, body)
-            continue
-        if len(words) == 1 and len(stack) == 1 and low in ("end", "exit"):
-            ignored += 1
-            continue
+        if first[0] in "bBcCeE":  # only banner, crypto, end and exit need a closer look
+            low = first.lower()
+            if low == "banner":
+                found = _banner_delimiter(words)
+                ignored += 1
+                if found and not found[1]:
+                    banner = (found[0], line or Line(number, indent, words, body))
+                continue
+            if low == "crypto" and len(words) > 3 and words[1].lower() == "pki" \
+                    and words[2].lower() == "certificate" and words[3].lower() == "chain":
+                ignored += 1
+                cert_chain = line or Line(number, indent, words, body)
+                continue
+            if len(words) == 1 and len(stack) == 1 and low in ("end", "exit"):
+                ignored += 1
+                continue
         top = stack[-1]
         if not flat and indent > top.indent and line is None:
             kind = top.kind
@@ -671,33 +689,54 @@ def split_structure(text: str, *, keep_ignored: bool = False) -> Structure:
                     ignored += 1
                     continue
             else:
-                # A sub-command of a modelled stanza that its first word or two alone show
-                # to be ignored by design (switchport, storm-control, ...): count it.
-                fast = fast_ignored.get((kind, first))
+                # A sub-command of a modelled stanza that its first word or two alone
+                # classify (switchport, storm-control, description, ip address, ...).
+                by_first = decided.get(kind)
+                if by_first is None:
+                    by_first = decided[kind] = {}
+                fast = by_first.get(first)
                 if fast is None:
-                    fast = fast_ignored[(kind, first)] = _ignored_by_design(kind, words[:1])
+                    fast = by_first[first] = _decide(kind, words[:1])
                 if fast is _DEEPER and len(words) > 1:
                     key2 = (kind, first, words[1])
-                    fast = fast_ignored.get(key2)
+                    fast = decided_2.get(key2)
                     if fast is None:
-                        fast = _ignored_by_design(kind, words[:2])
-                        if len(fast_ignored) < _MEMO_CAP * 4:
-                            fast_ignored[key2] = fast
-                if fast is True:
-                    ignored += 1
-                    top.last_number, top.last_body = number, body
-                    if keep_ignored:
-                        place(number, indent, words, body, line)
-                        ignored -= 1
-                    continue
+                        fast = _decide(kind, words[:2])
+                        if len(decided_2) < _MEMO_CAP * 4:
+                            decided_2[key2] = fast
+                if fast.__class__ is tuple:
+                    tag, spelt = fast
+                    if tag == IGNORE:
+                        if not keep_ignored:
+                            ignored += 1
+                            top.last_number, top.last_body = number, body
+                            continue
+                    else:
+                        line = Line(number, indent, words, body)
+                        top.lines.append(line)
+                        top.last_number, top.last_body = number, body
+                        if tag == MODEL:
+                            words[: len(spelt)] = spelt
+                            line.keywords = len(spelt)
+                            line.tag = MODEL
+                            modelled.append((kind, line))
+                        else:
+                            unrecognized.append((line, kind))
+                        continue
         place(number, indent, words, body, line)
 
     result.ignored += ignored
+    result.comments += comments
     if banner is not None:
         result.unterminated.append((banner[1], f"banner never closed by its delimiter {banner[0]!r}"))
     if cert_chain is not None:
         result.unterminated.append((cert_chain, "certificate chain never closed by 'quit'"))
     return result
+
+
+def _spelt_out(spelt: list[str], words: list[str]) -> bool:
+    """Whether the matched keywords were typed in full (no abbreviation or alias)."""
+    return all(k == w.lower() for k, w in zip(spelt, words, strict=False))
 
 
 def _opens(node: _Trie) -> bool:
@@ -716,44 +755,48 @@ def _can_open(node: _Trie) -> bool:
     return hit
 
 
-# (kind, first word[, second word]) -> True when such a line, indented under a stanza of
-# that kind, is ignored by design whatever follows; False when it is not; _DEEPER when the
-# first word alone does not tell.
+# (kind, first word[, second word]) -> how a line starting so, indented under a stanza
+# of that kind, is classified whatever follows: (tag, spelt-out keywords) with tag
+# IGNORE, MODEL or "" (unrecognized); _DEEPER when more words are needed; _SLOW when
+# only the full rules of _Pass.place can tell (a mode command, an exit, a global opener).
 _DEEPER = object()
-_FAST_IGNORED: dict[tuple[str, ...], object] = {}
+_SLOW = object()
+_DECIDED: dict[str, dict[str, object]] = {}  # kind -> first word -> outcome
+_DECIDED_2: dict[tuple[str, str, str], object] = {}  # (kind, first word, second word) -> outcome
 
 
-def _walk(trie: _Trie, words: list[str]) -> tuple[str | None, bool]:
-    """(deepest tag on the path of ``words``, whether the walk could go on with more words)."""
+def _walk(trie: _Trie, words: list[str]) -> tuple[str | None, list[str], bool]:
+    """(deepest tag on the path of ``words``, its spelt keywords, whether more words could change it)."""
     node = trie
     tag: str | None = None
+    spelt: list[str] = []
+    path: list[str] = []
     for word in words:
         if not node.children:
-            return tag, False
+            return tag, spelt, False
         found = node.step(word)
         if found is None:
-            return tag, False
+            return tag, spelt, False
         node = found[0]
+        path.append(found[1])
         if node.tag is not None:
-            tag = node.tag
-    return tag, bool(node.children)
+            tag, spelt = node.tag, list(path)
+    return tag, spelt, bool(node.children)
 
 
-def _ignored_by_design(kind: str, words: list[str]) -> object:
-    """Whether every line starting with ``words`` is ignored in ``kind`` (see :data:`_FAST_IGNORED`).
-
-    True only when neither the global trie (which could open a new top-level stanza) nor
-    the kind's trie could match differently with more words.
-    """
-    g_tag, g_more = _walk(_TRIES["g"], words)
+def _decide(kind: str, words: list[str]) -> object:
+    """See :data:`_DECIDED`: the same outcome as :meth:`_Pass.place` for an indented sub-command."""
     trie = _TRIES.get(kind)
     if trie is None:
-        return False
-    k_tag, k_more = _walk(trie, words)
+        return _SLOW
+    g_tag, _, g_more = _walk(_TRIES["g"], words)
+    k_tag, k_spelt, k_more = _walk(trie, words)
     if g_more or k_more:
         return _DEEPER
     if g_tag is not None and g_tag[0] in "sS":
-        return False
-    if k_tag is not None:
-        return k_tag == IGNORE
-    return words[0].lower() in _IGNORED_FIRST_WORDS.get(kind, _NO_WORDS)
+        return _SLOW
+    if k_tag is None:
+        return (IGNORE, ()) if words[0].lower() in _IGNORED_FIRST_WORDS.get(kind, _NO_WORDS) else ("", ())
+    if k_tag in (IGNORE, MODEL):
+        return k_tag, tuple(k_spelt)
+    return _SLOW

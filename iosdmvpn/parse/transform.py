@@ -51,7 +51,7 @@ class BadValue(Exception):
         self.token = token
 
 
-@dataclass
+@dataclass(slots=True)
 class Cmd:
     """One parsed command: its rule name, typed arguments and span."""
 
