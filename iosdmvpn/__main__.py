@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from iosdmvpn.cli import main
+from iosdmvpn.cli import entry
 
-raise SystemExit(main())
+entry()

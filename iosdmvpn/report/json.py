@@ -107,6 +107,18 @@ def parse_document(results: Sequence[ParseResult]) -> dict[str, Any]:
 
 
 def render_parse(results: Sequence[ParseResult], out: TextIO) -> None:
-    """Write :func:`parse_document` as indented JSON."""
-    json.dump(parse_document(results), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    """Write :func:`parse_document` as JSON (the same document, serialised faster).
+
+    Devices are serialised by pydantic's own encoder (``model_dump_json``), several
+    times faster than dumping them to dicts and then through :mod:`json`: a 100k-line
+    config holds tens of thousands of nodes. The wrapper is written around them.
+    """
+    out.write('{"version": %d, "tool": %s, "files": [' % (
+        SCHEMA_VERSION, json.dumps({"name": "iosdmvpn", "version": __version__})))
+    for i, r in enumerate(results):
+        head = json.dumps({"path": r.path, "usable": r.usable,
+                           "diagnostics": [diagnostic_dict(d) for d in r.diagnostics]}, ensure_ascii=False)
+        # SecretStr serialises as "**********": keys never leave the model.
+        device = r.device.model_dump_json() if r.device is not None else "null"
+        out.write(("," if i else "") + head[:-1] + ', "device": ' + device + "}")
+    out.write("]}\n")

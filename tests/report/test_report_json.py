@@ -42,3 +42,20 @@ def test_every_key_is_documented(result: LintResult) -> None:
     walk(doc)
     for key in keys:
         assert f"`{key}`" in documented, key
+
+
+def test_parse_json_streams_the_same_document_as_parse_document() -> None:
+    """render_parse writes devices with pydantic's encoder; the document must not change."""
+    import io
+    import json as _json
+    from pathlib import Path
+
+    from iosdmvpn.parse import parse_file
+    from iosdmvpn.report.json import parse_document, render_parse
+
+    seed = Path(__file__).resolve().parents[2] / "examples" / "seed-network"
+    results = [parse_file(seed / "hub.cfg"), parse_file(seed / "spoke-a.cfg"), parse_file(seed / "missing.cfg")]
+    out = io.StringIO()
+    render_parse(results, out)
+    assert _json.loads(out.getvalue()) == _json.loads(_json.dumps(parse_document(results)))
+    assert "nhrpkey" not in out.getvalue() and "DMVPNkey" not in out.getvalue()
