@@ -9,12 +9,28 @@ Pre-shared keys are compared only through ``get_secret_value()`` and never print
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import get_close_matches
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
+from typing import Literal
 
-from iosdmvpn.checks.facts import cloud_of, is_hub, is_spoke, local_nbma, version_text
+from iosdmvpn.checks._spans import field_or, named_header
+from iosdmvpn.checks.facts import (
+    cloud_peers,
+    fvrf_matches,
+    ike_profile_names,
+    ikev2_keyring_of,
+    is_hub,
+    is_spoke,
+    isakmp_profile_keyrings,
+    local_nbma,
+    nhs_entry_nbma,
+    protections,
+    referenced_proposals,
+    release_at_least,
+    version_text,
+)
 from iosdmvpn.checks.registry import DeviceContext, Finding, rule
 from iosdmvpn.diagnostics import Related, Severity
 from iosdmvpn.model import (
@@ -89,15 +105,9 @@ def _uses(device: Device) -> list[_Use]:
     """The protected DMVPN tunnels of a device, with the crypto objects they use."""
     crypto = device.crypto
     found: list[_Use] = []
-    for iface in device.dmvpn_tunnels:
-        assert iface.tunnel is not None
-        prot = iface.tunnel.protection
-        if prot is None:
-            continue
+    for iface, prot in protections(device.dmvpn_tunnels):
         profile = crypto.ipsec_profile(prot.profile) if prot.profile else None
-        # An option on the ``tunnel protection`` line overrides the IPsec profile's ``set``.
-        ikev2_name = prot.ikev2_profile or (profile.ikev2_profile if profile else None)
-        isakmp_name = prot.isakmp_profile or (profile.isakmp_profile if profile else None)
+        ikev2_name, isakmp_name = ike_profile_names(prot, profile)
         found.append(_Use(
             iface=iface, prot=prot, profile=profile, ikev2_name=ikev2_name,
             ikev2=crypto.ikev2_profile(ikev2_name) if ikev2_name else None,
@@ -126,14 +136,6 @@ def _dmvpn_transform_sets(device: Device) -> list[tuple[TransformSet, IpsecProfi
     return list(seen.values())
 
 
-def _head(node: IosNode, text: str) -> Span:
-    """A one-line span on a stanza's header line (the node span runs to its last line)."""
-    if "name" in node.spans:
-        return node.spans["name"]
-    s = node.span
-    return Span(path=s.path, line=s.line, column=s.column, end_line=s.line, end_column=s.column + len(text))
-
-
 def _prot_span(iface: Interface) -> Span:
     assert iface.tunnel is not None
     return iface.tunnel.at("protection")
@@ -147,13 +149,42 @@ def _hint(name: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}? names are case-sensitive)" if close else ""
 
 
+def _undefined(where: str, command: str, what: str, name: str, known: Iterable[str], span: Span,
+               define: str, consequence: str = "") -> Finding:
+    """``<where>: <command> names <what> that is not defined`` (with a near-miss hint), and the fix."""
+    return Finding(f"{where}: {command} names {what} that is not defined{_hint(name, known)}{consequence}",
+                   span, help=f"define {define}, or fix the name")
+
+
+def _undefined_ike_profiles(crypto: Crypto, tunnels: Iterable[Interface],
+                            kind: Literal["ikev2", "isakmp"]) -> Iterator[Finding]:
+    """``set <kind>-profile X`` in an IPsec profile, or ``<kind>-profile X`` on a ``tunnel protection``
+    line, naming an IKEv2 / ISAKMP profile that is not defined."""
+    lookup: Callable[[str], IosNode | None]
+    if kind == "ikev2":
+        lookup, what, consequence = crypto.ikev2_profile, "an IKEv2 profile", "; IKEv2 cannot negotiate"
+        names = [p.name for p in crypto.ikev2_profiles]
+    else:
+        lookup, what, consequence = crypto.isakmp_profile, "an ISAKMP profile", ""
+        names = [p.name for p in crypto.isakmp_profiles]
+    field = f"{kind}_profile"
+    for profile in crypto.ipsec_profiles:
+        name: str | None = getattr(profile, field)
+        if name is not None and lookup(name) is None:
+            yield _undefined(f"crypto ipsec profile {profile.name}", f"'set {kind}-profile {name}'", what,
+                             name, names, profile.at(field), f"'crypto {kind} profile {name}'", consequence)
+    for iface, prot in protections(tunnels):
+        name = getattr(prot, field)
+        if name and lookup(name) is None:
+            yield _undefined(iface.name, f"'{kind}-profile {name}' on the tunnel protection line", what, name,
+                             names, prot.span, f"'crypto {kind} profile {name}'")
+
+
 def _nhs_nbmas(nhrp: Nhrp) -> list[tuple[IPAddress, Span]]:
     """The NBMA address of each next-hop server (``nbma`` on the NHS line, else a static map)."""
     found: list[tuple[IPAddress, Span]] = []
     for entry in nhrp.nhs:
-        nbma = entry.nbma
-        if nbma is None and entry.protocol is not None:
-            nbma = nhrp.nbma_for(entry.protocol)
+        nbma = nhs_entry_nbma(nhrp, entry)
         if nbma is not None:
             found.append((nbma, entry.span))
     return found
@@ -201,10 +232,7 @@ def _nat_reasons(ctx: DeviceContext, iface: Interface) -> list[str]:
                         reasons.append(f"this spoke's NBMA {mine} is private while its hub {nbma} is public")
                         break
     if not ctx.single and is_hub(network, device, iface):
-        cloud = cloud_of(network, device, iface)
-        for spoke in cloud.spokes if cloud is not None else []:
-            if spoke.device.path == device.path:
-                continue
+        for spoke in cloud_peers(network, device, iface, "spokes"):
             theirs = local_nbma(spoke.device, spoke.interface)
             if not isinstance(theirs, IPv4Address) or _public(theirs):
                 continue
@@ -272,20 +300,14 @@ def protection_profile_undefined(ctx: DeviceContext) -> Iterator[Finding]:
     """
     crypto = ctx.device.crypto
     names = [p.name for p in crypto.ipsec_profiles]
-    for iface in ctx.device.tunnels:
-        assert iface.tunnel is not None
-        prot = iface.tunnel.protection
-        if prot is None or prot.profile is None or prot.profile == "default":
+    for iface, prot in protections(ctx.device.tunnels):
+        if prot.profile is None or prot.profile == "default":
             continue
         if crypto.ipsec_profile(prot.profile) is None:
-            yield Finding(
-                f"{iface.name}: 'tunnel protection ipsec profile {prot.profile}' names an IPsec profile "
-                f"that is not defined{_hint(prot.profile, names)}; no IPsec SA can be built, so the tunnel "
-                "passes no traffic",
-                prot.span,
-                help=f"define 'crypto ipsec profile {prot.profile}' with 'set transform-set ...', "
-                     "or fix the name",
-            )
+            yield _undefined(iface.name, f"'tunnel protection ipsec profile {prot.profile}'",
+                             "an IPsec profile", prot.profile, names, prot.span,
+                             f"'crypto ipsec profile {prot.profile}' with 'set transform-set ...'",
+                             "; no IPsec SA can be built, so the tunnel passes no traffic")
 
 
 # ------------------------------------------------------------------- DMV302
@@ -352,7 +374,7 @@ def profile_transform_set_missing(ctx: DeviceContext) -> Iterator[Finding]:
             yield Finding(
                 f"crypto ipsec profile {profile.name} has no 'set transform-set': IOS falls back to its "
                 "default transform-sets, which depend on the release and may match no peer",
-                _head(profile, f"crypto ipsec profile {profile.name}"),
+                named_header(profile, f"crypto ipsec profile {profile.name}"),
                 severity=Severity.WARNING,
                 help="add 'set transform-set <name>' naming a transform-set defined on every node",
             )
@@ -457,7 +479,8 @@ def transform_set_tunnel_mode(ctx: DeviceContext) -> Iterator[Finding]:
             entry[1].extend(r for r in reasons if r not in entry[1])
     for ts, reasons in reported.values():
         how = "'mode tunnel'" if ts.mode == "tunnel" else "no 'mode' line (IOS uses tunnel mode)"
-        span = ts.at("mode") if ts.mode is not None else _head(ts, f"crypto ipsec transform-set {ts.name}")
+        span = ts.at("mode") if ts.mode is not None else \
+            named_header(ts, f"crypto ipsec transform-set {ts.name}")
         if reasons:
             yield Finding(
                 f"transform-set {ts.name} has {how} and NAT traversal is in play ({'; '.join(reasons)}): "
@@ -477,9 +500,7 @@ def transform_set_tunnel_mode(ctx: DeviceContext) -> Iterator[Finding]:
 
 
 def _policy_field_span(policy: IsakmpPolicy, field: str) -> Span:
-    if field in policy.spans:
-        return policy.spans[field]
-    return _head(policy, f"crypto isakmp policy {policy.priority}")
+    return field_or(policy, field, lambda: named_header(policy, f"crypto isakmp policy {policy.priority}"))
 
 
 @rule("DMV304", "weak-ike-encryption", Severity.WARNING, tags=("crypto", "ike", "strength"))
@@ -717,7 +738,7 @@ def weak_esp_transform(ctx: DeviceContext) -> Iterator[Finding]:
     for ts, _ in _dmvpn_transform_sets(ctx.device):
         kinds = [t.split()[0] for t in ts.transforms]
         weak = [k for k in kinds if k in _WEAK_TRANSFORMS]
-        span = _head(ts, f"crypto ipsec transform-set {ts.name} {' '.join(ts.transforms)}")
+        span = named_header(ts, f"crypto ipsec transform-set {ts.name} {' '.join(ts.transforms)}")
         if weak:
             yield Finding(f"transform-set {ts.name} uses {', '.join(weak)}: weak or no protection for the "
                           "DMVPN's data", span, help="'esp-gcm 256', or 'esp-aes 256 esp-sha256-hmac'")
@@ -806,8 +827,8 @@ def wildcard_psk(ctx: DeviceContext) -> Iterator[Finding]:
         spans: list[Span] = []
         if use.ike_version == 1:
             spans = [k.span for k in _ikev1_candidate_keys(crypto, use) if _is_wildcard(k.peer)]
-        elif use.ikev2 is not None and use.ikev2.keyring_local:
-            ring = crypto.ikev2_keyring(use.ikev2.keyring_local)
+        elif use.ikev2 is not None:
+            ring = ikev2_keyring_of(crypto, use.ikev2)
             for peer in ring.peers if ring is not None else ():
                 if _is_wildcard(peer.address) and (peer.psk or peer.psk_local or peer.psk_remote):
                     spans.append(peer.at("address"))
@@ -823,8 +844,7 @@ def wildcard_psk(ctx: DeviceContext) -> Iterator[Finding]:
 def _ikev1_candidate_keys(crypto: Crypto, use: _Use) -> list[PresharedKey]:
     """Keys IKEv1 can select for this tunnel: the ISAKMP profile's keyrings, else its VRF's table."""
     if use.isakmp is not None and use.isakmp.keyrings:
-        rings = [crypto.keyring(n) for n in use.isakmp.keyrings]
-        return [k for r in rings if r is not None for k in r.keys]
+        return [k for r in isakmp_profile_keyrings(crypto, use.isakmp) for k in r.keys]
     keys = [k for r in crypto.keyrings if (r.vrf or None) == use.fvrf for k in r.keys]
     if use.fvrf is None:
         keys = [*crypto.isakmp_keys, *keys]  # ``crypto isakmp key`` lives in the global table only
@@ -1010,23 +1030,7 @@ def ikev2_profile_undefined(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel protection ipsec profile DMVPN
     ```
     """
-    crypto = ctx.device.crypto
-    names = [p.name for p in crypto.ikev2_profiles]
-    for profile in crypto.ipsec_profiles:
-        name = profile.ikev2_profile
-        if name is not None and crypto.ikev2_profile(name) is None:
-            yield Finding(f"crypto ipsec profile {profile.name}: 'set ikev2-profile {name}' names an IKEv2 "
-                          f"profile that is not defined{_hint(name, names)}; IKEv2 cannot negotiate",
-                          profile.at("ikev2_profile"),
-                          help=f"define 'crypto ikev2 profile {name}', or fix the name")
-    for iface in ctx.device.tunnels:
-        assert iface.tunnel is not None
-        prot = iface.tunnel.protection
-        if prot is not None and prot.ikev2_profile and crypto.ikev2_profile(prot.ikev2_profile) is None:
-            yield Finding(f"{iface.name}: 'ikev2-profile {prot.ikev2_profile}' on the tunnel protection line "
-                          f"names an IKEv2 profile that is not defined{_hint(prot.ikev2_profile, names)}",
-                          prot.span,
-                          help=f"define 'crypto ikev2 profile {prot.ikev2_profile}', or fix the name")
+    yield from _undefined_ike_profiles(ctx.device.crypto, ctx.device.tunnels, "ikev2")
 
 
 @rule("DMV311", "ikev2-profile-incomplete", Severity.ERROR, tags=("crypto", "ikev2"))
@@ -1106,7 +1110,7 @@ def ikev2_profile_incomplete(ctx: DeviceContext) -> Iterator[Finding]:
         if profile is None or profile.name in done:
             continue
         done.add(profile.name)
-        header = _head(profile, f"crypto ikev2 profile {profile.name}")
+        header = named_header(profile, f"crypto ikev2 profile {profile.name}")
         gaps: list[str] = []
         if not profile.match_identity_remote:
             gaps.append("no 'match identity remote' (the profile matches no peer)")
@@ -1127,12 +1131,10 @@ def ikev2_profile_incomplete(ctx: DeviceContext) -> Iterator[Finding]:
                           help="'match identity remote address 0.0.0.0', 'authentication local pre-share', "
                                "'authentication remote pre-share', 'keyring local <keyring>'")
         if profile.keyring_local is not None and crypto.ikev2_keyring(profile.keyring_local) is None:
-            names = [k.name for k in crypto.ikev2_keyrings]
             ring = profile.keyring_local
-            yield Finding(f"crypto ikev2 profile {profile.name}: 'keyring local {ring}' names an IKEv2 "
-                          f"keyring that is not defined{_hint(ring, names)}",
-                          profile.at("keyring_local"),
-                          help=f"define 'crypto ikev2 keyring {profile.keyring_local}', or fix the name")
+            yield _undefined(f"crypto ikev2 profile {profile.name}", f"'keyring local {ring}'",
+                             "an IKEv2 keyring", ring, [k.name for k in crypto.ikev2_keyrings],
+                             profile.at("keyring_local"), f"'crypto ikev2 keyring {ring}'")
 
 
 # ------------------------------------------------------------------- DMV312
@@ -1226,7 +1228,7 @@ def no_psk_for_nhs_nbma(ctx: DeviceContext) -> Iterator[Finding]:
             profile = use.ikev2
             if profile.inline_psk_local is not None or profile.keyring_local is None:
                 continue  # inline key (any peer), or no keyring at all (DMV311)
-            ring = crypto.ikev2_keyring(profile.keyring_local)
+            ring = ikev2_keyring_of(crypto, profile)
             if ring is None or any(p.hostname or p.identity for p in ring.peers if p.address is None):
                 continue
             nets = [p.address for p in ring.peers if p.address is not None]
@@ -1286,12 +1288,12 @@ def ikev2_proposal_unreferenced(ctx: DeviceContext) -> Iterator[Finding]:
     ```
     """
     crypto = ctx.device.crypto
-    referenced = {name for policy in crypto.ikev2_policies for name in policy.proposals}
+    referenced = referenced_proposals(crypto)
     for proposal in crypto.ikev2_proposals:
         if proposal.name not in referenced:
             yield Finding(f"crypto ikev2 proposal {proposal.name} is not listed by any 'crypto ikev2 "
                           "policy': IKEv2 ignores it and negotiates with the default proposal instead",
-                          _head(proposal, f"crypto ikev2 proposal {proposal.name}"),
+                          named_header(proposal, f"crypto ikev2 proposal {proposal.name}"),
                           help=f"'crypto ikev2 policy <name>' with 'proposal {proposal.name}'")
 
 
@@ -1481,11 +1483,11 @@ def fvrf_crypto_not_vrf_aware(ctx: DeviceContext) -> Iterator[Finding]:
                           "table only): IKE finds no key", use.iface.tunnel.at("vrf"),
                           help=f"'crypto keyring KR vrf {vrf}' with 'pre-shared-key address 0.0.0.0 0.0.0.0 "
                                "key ...'")
-        elif use.ikev2 is not None and use.ikev2.match_fvrf not in (vrf, "any"):
+        elif use.ikev2 is not None and not fvrf_matches(use.ikev2.match_fvrf, vrf):
             profile = use.ikev2
             now = f"'match fvrf {profile.match_fvrf}'" if profile.match_fvrf else "no 'match fvrf'"
             span = profile.at("match_fvrf") if profile.match_fvrf else \
-                _head(profile, f"crypto ikev2 profile {profile.name}")
+                named_header(profile, f"crypto ikev2 profile {profile.name}")
             yield Finding(f"crypto ikev2 profile {profile.name} has {now}, but {use.iface.name} runs IKE in "
                           f"front-door VRF {vrf}: the profile never matches its peers", span,
                           help=f"'match fvrf {vrf}' (or 'match fvrf any') in crypto ikev2 profile "
@@ -1569,7 +1571,7 @@ def weak_crypto_refused_xe_17_11(ctx: DeviceContext) -> Iterator[Finding]:
     """
     device = ctx.device
     crypto = device.crypto
-    if not device.is_xe or device.version is None or device.version < (17, 11):
+    if not device.is_xe or not release_at_least(device, 17, 11):
         return
     if crypto.compliance_shield_disabled:
         return
@@ -1592,7 +1594,7 @@ def weak_crypto_refused_xe_17_11(ctx: DeviceContext) -> Iterator[Finding]:
             if policy.group in _FN72510_ISAKMP_GROUPS:
                 yield Finding(f"{head}: 'group {policy.group}': {why}", policy.at("group"), help=fix)
     if any(u.ike_version == 2 for u in uses):
-        referenced = {name for policy in crypto.ikev2_policies for name in policy.proposals}
+        referenced = referenced_proposals(crypto)
         for proposal in crypto.ikev2_proposals:
             if proposal.name not in referenced:
                 continue  # not used (DMV313)
@@ -1609,7 +1611,7 @@ def weak_crypto_refused_xe_17_11(ctx: DeviceContext) -> Iterator[Finding]:
     for ts, _ in _dmvpn_transform_sets(device):
         hits = [t for t in ts.transforms if t.split()[0] in _FN72510_TRANSFORMS]
         if hits:
-            header = _head(ts, f"crypto ipsec transform-set {ts.name} {' '.join(ts.transforms)}")
+            header = named_header(ts, f"crypto ipsec transform-set {ts.name} {' '.join(ts.transforms)}")
             yield Finding(f"transform-set {ts.name}: '{' '.join(hits)}': {why}", header, help=fix)
     for profile in _dmvpn_profiles(device):
         if profile.pfs in _FN72510_PFS:
@@ -1664,10 +1666,9 @@ def psk_cleartext(ctx: DeviceContext) -> Iterator[Finding]:
         inline = [f for f in ("inline_psk_local", "inline_psk_remote") if getattr(profile, f) is not None]
         if inline and profile.inline_psk_encryption_type == 0:
             spans.append(profile.at(inline[0]))
-    for iface in ctx.device.tunnels:
-        assert iface.tunnel is not None
-        if iface.tunnel.protection is not None and iface.tunnel.protection.psk is not None:
-            spans.append(iface.tunnel.protection.span)
+    for _iface, prot in protections(ctx.device.tunnels):
+        if prot.psk is not None:
+            spans.append(prot.span)
     if spans:
         spans.sort(key=lambda s: (s.line, s.column))
         count = f"{len(spans)} pre-shared keys are" if len(spans) > 1 else "a pre-shared key is"
@@ -1727,34 +1728,17 @@ def crypto_reference_undefined(ctx: DeviceContext) -> Iterator[Finding]:
     ```
     """
     crypto = ctx.device.crypto
-    isakmp_names = [p.name for p in crypto.isakmp_profiles]
-    for profile in crypto.ipsec_profiles:
-        name = profile.isakmp_profile
-        if name is not None and crypto.isakmp_profile(name) is None:
-            yield Finding(f"crypto ipsec profile {profile.name}: 'set isakmp-profile {name}' names an ISAKMP "
-                          f"profile that is not defined{_hint(name, isakmp_names)}",
-                          profile.at("isakmp_profile"),
-                          help=f"define 'crypto isakmp profile {name}', or fix the name")
-    for iface in ctx.device.tunnels:
-        assert iface.tunnel is not None
-        prot = iface.tunnel.protection
-        if prot is not None and prot.isakmp_profile and crypto.isakmp_profile(prot.isakmp_profile) is None:
-            name = prot.isakmp_profile
-            yield Finding(f"{iface.name}: 'isakmp-profile {name}' on the tunnel protection line names an "
-                          f"ISAKMP profile that is not defined{_hint(name, isakmp_names)}",
-                          prot.span,
-                          help=f"define 'crypto isakmp profile {prot.isakmp_profile}', or fix the name")
+    yield from _undefined_ike_profiles(crypto, ctx.device.tunnels, "isakmp")
     ring_names = [k.name for k in crypto.keyrings]
     for isakmp in crypto.isakmp_profiles:
         for ring in isakmp.keyrings:
             if crypto.keyring(ring) is None:
-                yield Finding(f"crypto isakmp profile {isakmp.name}: 'keyring {ring}' names a keyring that "
-                              f"is not defined{_hint(ring, ring_names)}", isakmp.at("keyrings"),
-                              help=f"define 'crypto keyring {ring}', or fix the name")
+                yield _undefined(f"crypto isakmp profile {isakmp.name}", f"'keyring {ring}'", "a keyring",
+                                 ring, ring_names, isakmp.at("keyrings"), f"'crypto keyring {ring}'")
     proposal_names = [p.name for p in crypto.ikev2_proposals]
     for policy in crypto.ikev2_policies:
         for name in policy.proposals:
             if crypto.ikev2_proposal(name) is None:
-                yield Finding(f"crypto ikev2 policy {policy.name}: 'proposal {name}' names an IKEv2 proposal "
-                              f"that is not defined{_hint(name, proposal_names)}", policy.at("proposals"),
-                              help=f"define 'crypto ikev2 proposal {name}', or fix the name")
+                yield _undefined(f"crypto ikev2 policy {policy.name}", f"'proposal {name}'",
+                                 "an IKEv2 proposal", name, proposal_names, policy.at("proposals"),
+                                 f"'crypto ikev2 proposal {name}'")

@@ -13,18 +13,31 @@ Naming follows rules.md: ``is_dmvpn``, ``is_mgre``, ``src_if``, ``local_nbma``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from ipaddress import IPv4Address, IPv4Interface, IPv6Address
+from collections.abc import Callable, Iterable, Iterator
+from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Literal
 
+from iosdmvpn.checks._spans import header_span
 from iosdmvpn.checks.registry import DeviceContext
+from iosdmvpn.model.crypto import Crypto, Ikev2Keyring, Ikev2Profile, IpsecProfile, IsakmpProfile, Keyring
 from iosdmvpn.model.device import Device, is_public
-from iosdmvpn.model.interface import Interface, IPAddress, IPNetwork, Nhrp
+from iosdmvpn.model.interface import (
+    Interface,
+    InterfaceEigrp,
+    InterfaceOspf,
+    IPAddress,
+    IPNetwork,
+    Nhrp,
+    NhsEntry,
+    Tunnel,
+    TunnelProtection,
+)
 from iosdmvpn.model.network import Cloud, Network, TunnelRef
 from iosdmvpn.model.routing import Eigrp, NetworkStatement, Ospf
-from iosdmvpn.source import Span
 
 Family = Literal[4, 6]
+# Both address families, in the order rules report them.
+FAMILIES: tuple[Family, Family] = (4, 6)
 
 # OSPF network types that send hellos by unicast to configured neighbours: no NHRP
 # multicast replication needed (rules.md §2.1 igp_mcast).
@@ -33,12 +46,16 @@ OSPF_UNICAST_TYPES = frozenset({"non-broadcast", "point-to-multipoint non-broadc
 OSPF_TUNNEL_DEFAULT_TYPE = "point-to-point"
 
 __all__ = [
-    "OSPF_TUNNEL_DEFAULT_TYPE", "OSPF_UNICAST_TYPES", "Family", "acts_as_hub", "cloud_of", "dmvpn_refs",
-    "eigrp_instances_on", "eigrp_on", "family_of", "header_span", "igp_mcast", "igp_mcast_names",
-    "in_tunnel_subnet", "is_classic_ios", "is_dmvpn", "is_hub", "is_mgre", "is_spoke", "local_nbma",
-    "nhrp_cmd", "nhrp_configured", "nhrp_for", "nhs_clients", "nhs_nbma", "ospf_network_type", "ospf_on",
-    "public", "release_below", "rip_on", "spoke_style_static_map", "src_if", "tunnel_ref", "unparsed",
-    "version_text",
+    "FAMILIES", "OSPF_TUNNEL_DEFAULT_TYPE", "OSPF_UNICAST_TYPES", "Family", "acting_hub_tunnels",
+    "acts_as_hub", "cloud_of", "cloud_peers", "dmvpn_refs", "eigrp6_enabled",
+    "eigrp6_interface_only", "eigrp_instances_all", "eigrp_instances_on", "eigrp_on", "family_of",
+    "fvrf_matches", "has_ipv6", "header_span", "hub_tunnels", "igp_mcast", "igp_mcast_names",
+    "ike_profile_names", "ikev2_keyring_of", "in_tunnel_subnet", "ip_literal", "is_classic_ios", "is_dmvpn",
+    "is_hub", "is_mgre", "is_spoke", "isakmp_profile_keyrings", "local_nbma", "nhrp_cmd", "nhrp_configured",
+    "nhrp_for", "nhs_clients", "nhs_entry_nbma", "nhs_nbma", "ospf_for", "ospf_network_type", "ospf_on",
+    "ospf_priority", "protections", "public", "referenced_proposals", "release_at_least", "release_below",
+    "rip_on", "same_vrf", "source_text", "spoke_style_static_map", "src_if", "tunnel_ref", "tunnel_subnets",
+    "tunnels_with_config", "unparsed", "version_text",
 ]
 
 
@@ -84,13 +101,21 @@ def nhs_nbma(nhrp: Nhrp, protocol: IPAddress) -> IPAddress | None:
     return nhrp.nbma_for(protocol)
 
 
-def header_span(iface: Interface) -> Span:
-    """A one-line span on the ``interface X`` header: where missing-command findings point."""
-    if "name" in iface.spans:
-        return iface.spans["name"]
-    s = iface.span
-    return Span(path=s.path, line=s.line, column=s.column, end_line=s.line,
-                end_column=s.column + len("interface ") + len(iface.name))
+def nhs_entry_nbma(nhrp: Nhrp, entry: NhsEntry) -> IPAddress | None:
+    """The NBMA of one NHS line: its ``nbma``, else a static map of its address (None: FQDN or unknown)."""
+    if entry.nbma is not None:
+        return entry.nbma
+    return nhrp.nbma_for(entry.protocol) if entry.protocol is not None else None
+
+
+def tunnel_subnets(iface: Interface, family: int | None = None) -> list[IPNetwork]:
+    """The interface's subnets: primary and secondary IPv4 (family 4), IPv6 prefixes (6), or all (None)."""
+    nets: list[IPNetwork] = []
+    if family in (None, 4):
+        nets.extend(i.network for i in (iface.ipv4, *iface.ipv4_secondary) if i is not None)
+    if family in (None, 6):
+        nets.extend(i.network for i in iface.ipv6)
+    return nets
 
 
 def in_tunnel_subnet(iface: Interface, address: IPAddress) -> bool | None:
@@ -100,16 +125,36 @@ def in_tunnel_subnet(iface: Interface, address: IPAddress) -> bool | None:
     address of that family, so the question cannot be decided.
     """
     if isinstance(address, IPv4Address):
-        nets4 = [i.network for i in (iface.ipv4, *iface.ipv4_secondary) if isinstance(i, IPv4Interface)]
+        nets4 = tunnel_subnets(iface, 4)
         if not nets4:
             return None
         return any(address in n for n in nets4)
     if address.is_link_local:
         return True
-    nets6: list[IPNetwork] = [i.network for i in iface.ipv6]
+    nets6 = tunnel_subnets(iface, 6)
     if not nets6:
         return None
     return any(address in n for n in nets6)
+
+
+def ip_literal(text: str) -> IPAddress | None:
+    """``text`` as an IP address, None when it is not one (a hostname, a peer-group name)."""
+    try:
+        return ip_address(text)
+    except ValueError:
+        return None
+
+
+def tunnels_with_config(ctx: DeviceContext) -> Iterator[tuple[Interface, Tunnel]]:
+    """(interface, its ``tunnel`` settings) for every DMVPN tunnel of the context's device."""
+    for iface in ctx.device.dmvpn_tunnels:
+        assert iface.tunnel is not None
+        yield iface, iface.tunnel
+
+
+def source_text(tunnel: Tunnel) -> str:
+    """What ``tunnel source`` names, for messages: the interface, else the address."""
+    return tunnel.source_interface or str(tunnel.source_address)
 
 
 # ----------------------------------------------------------------- NBMA / source
@@ -133,6 +178,11 @@ def public(address: IPAddress) -> bool:
     return is_public(address)
 
 
+def same_vrf(a: str | None, b: str | None) -> bool:
+    """Two VRF names denote the same routing table (None and "" are both the global table)."""
+    return (a or None) == (b or None)
+
+
 # -------------------------------------------------------------------- releases
 
 
@@ -141,6 +191,11 @@ def release_below(device: Device, major: int, minor: int = 0) -> bool | None:
     if device.version is None:
         return None
     return device.version < (major, minor)
+
+
+def release_at_least(device: Device, major: int, minor: int = 0) -> bool:
+    """``version`` >= major.minor; False when the config has no ``version`` line."""
+    return device.version is not None and device.version >= (major, minor)
 
 
 def is_classic_ios(device: Device) -> bool:
@@ -188,11 +243,33 @@ def cloud_of(network: Network, device: Device, iface: Interface) -> Cloud | None
     return network.cloud_of(TunnelRef(device, iface))
 
 
+def cloud_peers(network: Network, device: Device, iface: Interface,
+                role: Literal["hubs", "spokes", "tunnels"]) -> list[TunnelRef]:
+    """The hubs, spokes or all tunnels of the tunnel's cloud that are on other devices, in cloud order."""
+    cloud = cloud_of(network, device, iface)
+    if cloud is None:
+        return []
+    refs = cloud.hubs if role == "hubs" else cloud.spokes if role == "spokes" else cloud.tunnels
+    return [r for r in refs if r.device.path != device.path]
+
+
+def _tunnels_where(ctx: DeviceContext, role: Callable[[Network, Device, Interface], bool]
+                   ) -> Iterator[Interface]:
+    for iface in ctx.device.dmvpn_tunnels:
+        if role(ctx.network, ctx.device, iface):
+            yield iface
+
+
+def hub_tunnels(ctx: DeviceContext) -> Iterator[Interface]:
+    """The context device's DMVPN tunnels that are hubs (:func:`is_hub`), in file order."""
+    return _tunnels_where(ctx, is_hub)
+
+
 # ---------------------------------------------------------------------- routing
 
 
 def _vrf_matches(instance_vrf: str | None, iface: Interface) -> bool:
-    return (instance_vrf or None) == (iface.vrf or None)
+    return same_vrf(instance_vrf, iface.vrf)
 
 
 def _covered(networks: tuple[NetworkStatement, ...], iface: Interface) -> bool:
@@ -203,8 +280,20 @@ def _covered(networks: tuple[NetworkStatement, ...], iface: Interface) -> bool:
     return any((n.wildcard is None and int(n.address) == 0) or n.covers(iface.ipv4.ip) for n in networks)
 
 
-def _has_ipv6(iface: Interface) -> bool:
+def has_ipv6(iface: Interface) -> bool:
+    """IPv6 is on: a global / unique-local address, ``ipv6 enable`` or a manual link-local address."""
     return bool(iface.ipv6) or iface.ipv6_enabled or iface.ipv6_link_local is not None
+
+
+def eigrp6_enabled(iface: Interface, asn: int | None) -> bool:
+    """Classic ``ipv6 eigrp <asn>`` is configured (and not disabled) on the interface."""
+    knobs = iface.eigrp_for(asn, 6) if asn is not None else None
+    return knobs is not None and knobs.enabled
+
+
+def eigrp6_interface_only(iface: Interface, known: set[int | None]) -> list[InterfaceEigrp]:
+    """The interface's enabled ``ipv6 eigrp N`` commands whose AS is not in ``known``."""
+    return [k for k in iface.eigrp if k.family == 6 and k.enabled and k.asn not in known]
 
 
 def eigrp_instances_on(device: Device, iface: Interface, family: Family,
@@ -222,13 +311,18 @@ def eigrp_instances_on(device: Device, iface: Interface, family: Family,
         if family == 4:
             on = _covered(e.networks, iface)
         elif e.style == "named":
-            on = _has_ipv6(iface)
+            on = has_ipv6(iface)
         else:
-            knobs = iface.eigrp_for(e.asn, 6) if e.asn is not None else None
-            on = knobs is not None and knobs.enabled
+            on = eigrp6_enabled(iface, e.asn)
         if on and (include_passive or not e.is_passive(iface.name)):
             found.append(e)
     return found
+
+
+def eigrp_instances_all(device: Device, iface: Interface, include_passive: bool = False) -> list[Eigrp]:
+    """:func:`eigrp_instances_on` for IPv4, then for IPv6."""
+    return (eigrp_instances_on(device, iface, 4, include_passive)
+            + eigrp_instances_on(device, iface, 6, include_passive))
 
 
 def eigrp_on(device: Device, iface: Interface, family: Family) -> bool:
@@ -241,12 +335,17 @@ def eigrp_on(device: Device, iface: Interface, family: Family) -> bool:
         return True
     if family == 6:
         known = {e.asn for e in device.routing.eigrp if e.family == 6}
-        return any(k.family == 6 and k.enabled and k.asn not in known for k in iface.eigrp)
+        return bool(eigrp6_interface_only(iface, known))
     return False
 
 
 def _ospf_instances(device: Device, family: Family) -> list[Ospf]:
     return [o for o in device.routing.ospf if o.family == family]
+
+
+def ospf_for(iface: Interface, family: int) -> InterfaceOspf | None:
+    """The interface's ``ip ospf`` (4) or ``ipv6 ospf`` / ``ospfv3`` (6) settings."""
+    return iface.ospf if family == 4 else iface.ospf6
 
 
 def ospf_on(device: Device, iface: Interface, family: Family, include_passive: bool = False) -> bool:
@@ -256,7 +355,7 @@ def ospf_on(device: Device, iface: Interface, family: Family, include_passive: b
     the interface, or (IPv4) a ``network … area`` statement of a same-VRF process covering
     the primary address. Passive interfaces are left out unless ``include_passive``.
     """
-    per_if = iface.ospf if family == 4 else iface.ospf6
+    per_if = ospf_for(iface, family)
     processes = _ospf_instances(device, family)
     candidates: list[Ospf | None] = []
     if per_if is not None and per_if.process is not None and per_if.area is not None:
@@ -276,9 +375,15 @@ def ospf_on(device: Device, iface: Interface, family: Family, include_passive: b
     return False
 
 
+def ospf_priority(iface: Interface, family: int) -> int:
+    """The effective OSPF priority of the interface (1 when not configured)."""
+    cfg = ospf_for(iface, family)
+    return cfg.priority if cfg is not None and cfg.priority is not None else 1
+
+
 def ospf_network_type(iface: Interface, family: Family) -> str:
     """The effective OSPF network type of a tunnel (``point-to-point`` when not configured)."""
-    per_if = iface.ospf if family == 4 else iface.ospf6
+    per_if = ospf_for(iface, family)
     if per_if is not None and per_if.network_type:
         return per_if.network_type
     return OSPF_TUNNEL_DEFAULT_TYPE
@@ -375,6 +480,52 @@ def acts_as_hub(network: Network, device: Device, iface: Interface) -> bool:
     if not is_spoke(network, device, iface):
         return True
     return bool(nhs_clients(network, device, iface))
+
+
+def acting_hub_tunnels(ctx: DeviceContext) -> Iterator[Interface]:
+    """The context device's DMVPN tunnels that act as hubs (:func:`acts_as_hub`), in file order."""
+    return _tunnels_where(ctx, acts_as_hub)
+
+
+# ----------------------------------------------------------------------- crypto
+
+
+def protections(tunnels: Iterable[Interface]) -> Iterator[tuple[Interface, TunnelProtection]]:
+    """(tunnel, its ``tunnel protection``) for each of ``tunnels`` that is protected."""
+    for iface in tunnels:
+        assert iface.tunnel is not None
+        if iface.tunnel.protection is not None:
+            yield iface, iface.tunnel.protection
+
+
+def ike_profile_names(prot: TunnelProtection, ipsec: IpsecProfile | None) -> tuple[str | None, str | None]:
+    """(IKEv2 profile, ISAKMP profile) a protection uses: an option on the ``tunnel protection`` line
+    overrides the IPsec profile's ``set``."""
+    ikev2 = prot.ikev2_profile or (ipsec.ikev2_profile if ipsec else None)
+    isakmp = prot.isakmp_profile or (ipsec.isakmp_profile if ipsec else None)
+    return ikev2, isakmp
+
+
+def isakmp_profile_keyrings(crypto: Crypto, profile: IsakmpProfile | None) -> list[Keyring]:
+    """The defined keyrings an ISAKMP profile names (``keyring X``), in its order."""
+    if profile is None:
+        return []
+    return [r for name in profile.keyrings if (r := crypto.keyring(name)) is not None]
+
+
+def ikev2_keyring_of(crypto: Crypto, profile: Ikev2Profile) -> Ikev2Keyring | None:
+    """The IKEv2 keyring of a profile's ``keyring local``; None when unset or undefined."""
+    return crypto.ikev2_keyring(profile.keyring_local) if profile.keyring_local else None
+
+
+def fvrf_matches(match_fvrf: str | None, fvrf: str | None) -> bool:
+    """An IKEv2 policy's / profile's ``match fvrf`` covers front-door VRF ``fvrf`` (unset: the global one)."""
+    return match_fvrf in ("any", fvrf) if match_fvrf is not None else fvrf is None
+
+
+def referenced_proposals(crypto: Crypto) -> set[str]:
+    """Names of the IKEv2 proposals some ``crypto ikev2 policy`` lists."""
+    return {name for policy in crypto.ikev2_policies for name in policy.proposals}
 
 
 # ------------------------------------------------------------ parse failures

@@ -20,19 +20,35 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Literal, TypeVar
 
+from iosdmvpn.checks._spans import at_or_header, bgp_neighbor_span, first_line
 from iosdmvpn.checks.facts import (
+    FAMILIES,
+    Family,
     eigrp_instances_on,
     eigrp_on,
+    family_of,
+    fvrf_matches,
     header_span,
     igp_mcast,
+    ike_profile_names,
+    ikev2_keyring_of,
     in_tunnel_subnet,
+    ip_literal,
+    isakmp_profile_keyrings,
+    nhrp_cmd,
+    nhrp_for,
+    ospf_for,
     ospf_network_type,
     ospf_on,
+    ospf_priority,
     public,
+    release_at_least,
+    source_text,
+    tunnel_subnets,
 )
 from iosdmvpn.checks.registry import Finding, Scope, rule
 from iosdmvpn.diagnostics import Related, Severity
-from iosdmvpn.model.crypto import Ikev2Profile, IpsecProfile, Keyring
+from iosdmvpn.model.crypto import Ikev2Profile, IpsecProfile
 from iosdmvpn.model.device import Device
 from iosdmvpn.model.interface import Interface, IPAddress, Nhrp
 from iosdmvpn.model.network import Cloud, Network, NhsLink, TunnelRef
@@ -59,39 +75,16 @@ _NA = _Missing()
 # ------------------------------------------------------------------ spans and words
 
 
-def _line(span: Span) -> Span:
-    """The first line of a (possibly multi-line stanza) span."""
-    if span.end_line == span.line:
-        return span
-    # model_construct: the fields come from a validated span, and this runs once per tunnel.
-    return Span.model_construct(path=span.path, line=span.line, column=span.column, end_line=span.line,
-                                end_column=span.column + 1)
-
-
-def _nhrp(iface: Interface, family: int) -> Nhrp | None:
-    return iface.nhrp if family == 4 else iface.nhrp6
-
-
-def _cmd(family: int) -> str:
-    return "ipv6 nhrp" if family == 6 else "ip nhrp"
-
-
-def _nhrp_span(ref: TunnelRef, family: int, fld: str) -> Span:
-    n = _nhrp(ref.interface, family)
-    if n is not None and fld in n.spans:
-        return n.spans[fld]
-    return header_span(ref.interface)
+def _nhrp_span(ref: TunnelRef, family: Family, fld: str) -> Span:
+    return at_or_header(ref.interface, nhrp_for(ref.interface, family), fld)
 
 
 def _tunnel_span(ref: TunnelRef, fld: str) -> Span:
-    t = ref.interface.tunnel
-    if t is not None and fld in t.spans:
-        return t.spans[fld]
-    return header_span(ref.interface)
+    return at_or_header(ref.interface, ref.interface.tunnel, fld)
 
 
 def _iface_span(iface: Interface, fld: str) -> Span:
-    return iface.spans.get(fld) or header_span(iface)
+    return at_or_header(iface, iface, fld)
 
 
 def _source_span(ref: TunnelRef) -> Span:
@@ -110,7 +103,7 @@ def _nbma_related(ref: TunnelRef, network: Network) -> list[Related]:
     shown = str(nbma) if nbma is not None else "unknown"
     t = ref.interface.tunnel
     out = [Related(span=_source_span(ref), message=f"{ref.label}: tunnel source "
-                   f"{(t.source_interface or t.source_address) if t is not None else '?'} (NBMA {shown})")]
+                   f"{source_text(t) if t is not None else '?'} (NBMA {shown})")]
     src = ref.device.source_interface(ref.interface)
     if src is not None and t is not None and t.source_address is None:
         fld = "ipv6" if t.mode.ipv6_transport else "ipv4"
@@ -146,6 +139,15 @@ def _address_related(ref: TunnelRef, family: int) -> Related:
 def _names(refs: Sequence[TunnelRef], limit: int = 3) -> str:
     shown = ", ".join(r.label for r in refs[:limit])
     return shown + (f" and {len(refs) - limit} more" if len(refs) > limit else "")
+
+
+def _hub_links(network: Network) -> Iterator[tuple[TunnelRef, NhsLink, TunnelRef]]:
+    """(spoke, link, hub) for every NHS / static-map link of every cloud's spokes that reaches a hub."""
+    for cloud in network.clouds:
+        for spoke in cloud.spokes:
+            for link in network.links(spoke):
+                if link.hub is not None:
+                    yield spoke, link, link.hub
 
 
 def _hub_word(network: Network, ref: TunnelRef) -> str:
@@ -271,13 +273,13 @@ def nhrp_network_id_mismatch(network: Network) -> Iterator[Finding]:
     ```
     """
     for cloud in network.clouds:
-        for family in (4, 6):
-            def netid(t: TunnelRef, f: int = family) -> int | _Missing:
-                n = _nhrp(t.interface, f)
+        for family in FAMILIES:
+            def netid(t: TunnelRef, f: Family = family) -> int | _Missing:
+                n = nhrp_for(t.interface, f)
                 return n.network_id if n is not None and n.network_id is not None else _NA
 
             for odd, ref, a, b in _mismatches(network, cloud, netid):
-                cmd = _cmd(family)
+                cmd = nhrp_cmd(family)
                 yield Finding(
                     message=f"{odd.label} has '{cmd} network-id {a}' but {_role_phrase(network, odd, ref)} "
                             f"has '{cmd} network-id {b}': the ID is local to each router, so NHRP still "
@@ -432,14 +434,14 @@ def nhrp_auth_mismatch(network: Network) -> Iterator[Finding]:
     ```
     """
     for cloud in network.clouds:
-        for family in (4, 6):
-            def auth(t: TunnelRef, f: int = family) -> str | _Missing | None:
-                n = _nhrp(t.interface, f)
+        for family in FAMILIES:
+            def auth(t: TunnelRef, f: Family = family) -> str | _Missing | None:
+                n = nhrp_for(t.interface, f)
                 if n is None:
                     return _NA
                 return n.authentication.get_secret_value() if n.authentication is not None else None
 
-            cmd = _cmd(family)
+            cmd = nhrp_cmd(family)
             for odd, ref, a, b in _mismatches(network, cloud, auth):
                 severity = None
                 other = _role_phrase(network, odd, ref)
@@ -548,43 +550,40 @@ def spoke_hub_nbma_mismatch(network: Network) -> Iterator[Finding]:
      tunnel key 100
     ```
     """
-    for cloud in network.clouds:
-        for spoke in cloud.spokes:
-            for link in network.links(spoke):
-                hub = link.hub
-                if hub is None or link.matched != "address" or link.nbma is None or link.protocol is None:
-                    continue
-                local = network.local_nbma(hub)
-                if local is None or local == "dynamic" or local.version != link.nbma.version:
-                    continue  # unknown / DMV526 / DMV518
-                public = network.nat.get(local, local)
-                if link.nbma in (local, public):
-                    continue
-                severity = None
-                where = _owner_of(network, link.nbma)
-                other = hub.device.interface_with_address(link.nbma)
-                if other is not None:
-                    where = (f"{hub.device.name}'s {other.name} address, but {hub.interface.name} is not "
-                             "sourced there")
-                message = (f"{spoke.label} maps {hub.label}'s tunnel address {link.protocol} to NBMA "
-                           f"{link.nbma}"
-                           + (f" ({where})" if where else "")
-                           + f", but {hub.label} is sourced from {local}"
-                           + (f" (static NAT {public})" if public != local else ""))
-                if _nat_suspected(network, local, link.nbma):
-                    severity = Severity.WARNING
-                    message += ("; the hub's source is a private address and the spoke uses a public one, "
-                                "which fits a hub behind static NAT: declare the NAT if so")
-                else:
-                    message += (": registrations and traffic go to an address where the hub's tunnel does "
-                                "not listen")
-                yield Finding(
-                    message=message,
-                    span=link.nbma_span or link.span,
-                    related=tuple(_nbma_related(hub, network)),
-                    severity=severity,
-                    help=f"use NBMA {public} (the hub's tunnel-source or static-NAT address)",
-                )
+    for spoke, link, hub in _hub_links(network):
+        if link.matched != "address" or link.nbma is None or link.protocol is None:
+            continue
+        local = network.local_nbma(hub)
+        if local is None or local == "dynamic" or local.version != link.nbma.version:
+            continue  # unknown / DMV526 / DMV518
+        public = network.nat.get(local, local)
+        if link.nbma in (local, public):
+            continue
+        severity = None
+        where = _owner_of(network, link.nbma)
+        other = hub.device.interface_with_address(link.nbma)
+        if other is not None:
+            where = (f"{hub.device.name}'s {other.name} address, but {hub.interface.name} is not "
+                     "sourced there")
+        message = (f"{spoke.label} maps {hub.label}'s tunnel address {link.protocol} to NBMA "
+                   f"{link.nbma}"
+                   + (f" ({where})" if where else "")
+                   + f", but {hub.label} is sourced from {local}"
+                   + (f" (static NAT {public})" if public != local else ""))
+        if _nat_suspected(network, local, link.nbma):
+            severity = Severity.WARNING
+            message += ("; the hub's source is a private address and the spoke uses a public one, "
+                        "which fits a hub behind static NAT: declare the NAT if so")
+        else:
+            message += (": registrations and traffic go to an address where the hub's tunnel does "
+                        "not listen")
+        yield Finding(
+            message=message,
+            span=link.nbma_span or link.span,
+            related=tuple(_nbma_related(hub, network)),
+            severity=severity,
+            help=f"use NBMA {public} (the hub's tunnel-source or static-NAT address)",
+        )
 
 
 def _serves_as_hub(network: Network, ref: TunnelRef, pointers: Counter[TunnelRef]) -> bool:
@@ -682,8 +681,8 @@ def spoke_nhs_not_a_hub(network: Network) -> Iterator[Finding]:
                                 f"{link.protocol}: the NHS address must be the hub's tunnel address",
                         span=link.span,
                         related=(_address_related(hub, link.family), *_nbma_related(hub, network)),
-                        help=f"use '{_cmd(link.family)} nhs {addrs[0] if addrs else '<hub tunnel address>'} "
-                             f"nbma {link.nbma} multicast'",
+                        help=f"use '{nhrp_cmd(link.family)} nhs "
+                             f"{addrs[0] if addrs else '<hub tunnel address>'} nbma {link.nbma} multicast'",
                     )
                 elif not network.complete:
                     continue
@@ -816,7 +815,7 @@ def spoke_multicast_to_non_hub(network: Network) -> Iterator[Finding]:
                         continue  # the hub it means may be missing from the input
                     if natted and not _private(nbma) and not owners:
                         continue  # a hub behind static NAT (DMV504 says so)
-                    igp = igp_mcast(spoke.device, spoke.interface, 6 if n.family == 6 else 4)
+                    igp = igp_mcast(spoke.device, spoke.interface, family_of(n))
                     whose = (f"the NBMA of {_names(owners, 2)}, not of a hub of this cloud" if owners
                              else "no hub's NBMA address")
                     yield Finding(
@@ -942,12 +941,6 @@ def duplicate_tunnel_address(network: Network) -> Iterator[Finding]:
                 )
 
 
-def _nets(iface: Interface, family: int) -> list[IPv4Network | IPv6Network]:
-    if family == 4:
-        return [i.network for i in (iface.ipv4, *iface.ipv4_secondary) if i is not None]
-    return [i.network for i in iface.ipv6]
-
-
 @rule("DMV508", "tunnel-subnet-mismatch", Severity.ERROR, Scope.NETWORK)
 def tunnel_subnet_mismatch(network: Network) -> Iterator[Finding]:
     """A spoke's tunnel subnet differs from its hub's, or the hub's subnet is too small for the cloud.
@@ -1023,7 +1016,8 @@ def tunnel_subnet_mismatch(network: Network) -> Iterator[Finding]:
                     continue
                 hub_on = in_tunnel_subnet(spoke.interface, h_addr)
                 spoke_on = in_tunnel_subnet(hub.interface, s_addr)
-                s_net, h_net = _nets(spoke.interface, family)[0], _nets(hub.interface, family)[0]
+                s_net = tunnel_subnets(spoke.interface, family)[0]
+                h_net = tunnel_subnets(hub.interface, family)[0]
                 related = (Related(span=_address_span(hub.interface, h_addr),
                                    message=f"{hub.label}: tunnel address {h_addr}/{h_net.prefixlen}"),)
                 if hub_on is False or spoke_on is False:
@@ -1170,7 +1164,7 @@ def tunnel_bandwidth_inconsistent(network: Network) -> Iterator[Finding]:
 
 def _shortcut_on_by_default(device: Device) -> bool:
     # IOS-XE 16.3+ documents ipv6 nhrp shortcut default-on; IPv4 is unverified (rules.md §6 item 5).
-    return device.version is not None and device.version >= (16, 3)
+    return release_at_least(device, 16, 3)
 
 
 @rule("DMV510", "phase3-redirect-shortcut-pairing", Severity.WARNING, Scope.NETWORK)
@@ -1239,11 +1233,12 @@ def phase3_redirect_shortcut_pairing(network: Network) -> Iterator[Finding]:
     ```
     """
     for cloud in network.clouds:
-        for family in (4, 6):
-            cmd = _cmd(family)
-            redirect = [h for h in cloud.hubs if (n := _nhrp(h.interface, family)) is not None and n.redirect]
+        for family in FAMILIES:
+            cmd = nhrp_cmd(family)
+            redirect = [h for h in cloud.hubs
+                        if (n := nhrp_for(h.interface, family)) is not None and n.redirect]
             for spoke in _spokes(network, cloud):
-                n = _nhrp(spoke.interface, family)
+                n = nhrp_for(spoke.interface, family)
                 if n is None:
                     continue
                 linked = network.linked_hubs(spoke)
@@ -1538,14 +1533,9 @@ class _Ike:
                 tuple((str(net), k.pair) for net, k in self.keys))
 
 
-def _v1_keys(device: Device, ipsec: IpsecProfile | None, prot_isakmp: str | None, fvrf: str | None
-             ) -> tuple[_KeyEntry, ...]:
+def _v1_keys(device: Device, isakmp_name: str | None, fvrf: str | None) -> tuple[_KeyEntry, ...]:
     crypto = device.crypto
-    rings: list[Keyring] = []
-    profile_name = prot_isakmp or (ipsec.isakmp_profile if ipsec is not None else None)
-    profile = crypto.isakmp_profile(profile_name) if profile_name else None
-    if profile is not None:
-        rings.extend(r for name in profile.keyrings if (r := crypto.keyring(name)) is not None)
+    rings = isakmp_profile_keyrings(crypto, crypto.isakmp_profile(isakmp_name) if isakmp_name else None)
     rings.extend(r for r in crypto.keyrings if r.vrf == fvrf and r not in rings)
     keys = [k for r in rings for k in r.keys]
     if fvrf is None:
@@ -1567,7 +1557,7 @@ def _v2_keys(device: Device, profile: Ikev2Profile | None) -> tuple[_KeyEntry, .
         key = _Key(local, remote, profile.inline_psk_encryption_type == 0,
                    profile.spans.get("inline_psk_local") or profile.span)
         return ((anywhere, key), (IPv6Network("::/0"), key))
-    ring = device.crypto.ikev2_keyring(profile.keyring_local) if profile.keyring_local else None
+    ring = ikev2_keyring_of(device.crypto, profile)
     if ring is None:
         return ()
     out: list[_KeyEntry] = []
@@ -1585,7 +1575,7 @@ def _v2_keys(device: Device, profile: Ikev2Profile | None) -> tuple[_KeyEntry, .
 def _v2_proposals(device: Device, fvrf: str | None, nbma: IPAddress | None) -> V2Variants | None:
     crypto = device.crypto
     policies = [p for p in crypto.ikev2_policies
-                if (p.match_fvrf in ("any", fvrf) if p.match_fvrf is not None else fvrf is None)
+                if fvrf_matches(p.match_fvrf, fvrf)
                 and (not p.match_address_local or nbma is None or str(nbma) in p.match_address_local)]
     if not policies:
         # No user policy for this F-VRF: the smart-default policy and proposal.
@@ -1615,13 +1605,14 @@ def _ike_of(network: Network, ref: TunnelRef) -> _Ike | None:
     local = network.local_nbma(ref)
     nbma = local if local is not None and local != "dynamic" else None
     ipsec = crypto.ipsec_profile(prot.profile) if prot.profile else None
+    ikev2_name, isakmp_name = ike_profile_names(prot, ipsec)
     if prot.psk is not None:
         version: Literal[1, 2] = 2
         v2_name = None
     else:
         if ipsec is None:
             return None  # DMV301
-        v2_name = prot.ikev2_profile or ipsec.ikev2_profile
+        v2_name = ikev2_name
         version = 2 if v2_name else 1
     # IKEv1 policies (device-wide).
     v1: V1Variants | None
@@ -1629,13 +1620,13 @@ def _ike_of(network: Network, ref: TunnelRef) -> _Ike | None:
         v1 = (frozenset((_norm_encr(str(p.effective("encryption"))), str(p.effective("hash")).lower(),
                          str(p.effective("authentication")).lower(), int(p.effective("group")))
                         for p in crypto.isakmp_policies),)
-        v1_span: Span | None = _line(crypto.isakmp_policies[0].span)
+        v1_span: Span | None = first_line(crypto.isakmp_policies[0].span)
     elif crypto.isakmp_default_policy:
         v1, v1_span = _release_variants(device, _V1_DEFAULT_CLASSIC, _V1_DEFAULT_XE), None
     else:
         v1, v1_span = None, None
     v2 = _v2_proposals(device, fvrf, nbma)
-    v2_span = _line(crypto.ikev2_proposals[0].span) if crypto.ikev2_proposals else None
+    v2_span = first_line(crypto.ikev2_proposals[0].span) if crypto.ikev2_proposals else None
     v2_profile = crypto.ikev2_profile(v2_name) if v2_name else None
     # Transform sets of the profile.
     tsets: frozenset[frozenset[str]] | None = None
@@ -1646,7 +1637,7 @@ def _ike_of(network: Network, ref: TunnelRef) -> _Ike | None:
             # Compression is optional in negotiation: it never decides whether two sets match.
             tsets = frozenset(frozenset(_norm_transform(x) for x in t.transforms
                                         if not x.lower().startswith("comp-")) for t in found)
-            tset_span = _line(found[0].span)
+            tset_span = first_line(found[0].span)
     if prot.psk is not None:
         secret = prot.psk.get_secret_value()
         k = _Key(secret, secret, True, span)
@@ -1657,7 +1648,7 @@ def _ike_of(network: Network, ref: TunnelRef) -> _Ike | None:
         psk_local = v2_profile is not None and "pre-share" in v2_profile.authentication_local
         psk_remote = v2_profile is not None and "pre-share" in v2_profile.authentication_remote
     else:
-        keys = _v1_keys(device, ipsec, prot.isakmp_profile, fvrf)
+        keys = _v1_keys(device, isakmp_name, fvrf)
         psk_local = psk_remote = False
     psk_v1 = any(p[2] == "pre-share" for variant in (v1 or ()) for p in variant)
     return _Ike(ref=ref, version=version, fvrf=fvrf, span=span, ipsec=ipsec, v1=v1, v1_span=v1_span, v2=v2,
@@ -1796,6 +1787,54 @@ def _version_mismatch(pair: _Pair) -> bool:
     return not (_v2_capable(dev) if pair.a.version == 2 else _v1_capable(dev))
 
 
+_SpokeCheck = Callable[[list[_Ike], int, set[TunnelRef]], Iterator[Finding]]
+
+
+def _ike_findings(network: Network, hub: Callable[[_Pair], Finding | None], spokes: _SpokeCheck | None = None,
+                  version: int | None = None) -> Iterator[Finding]:
+    """The findings of one IKE rule, cloud by cloud.
+
+    ``hub`` judges every spoke-hub pair; the spokes it reports are flagged. Then, where spokes
+    talk to each other directly (Phase 2/3), ``spokes`` judges the cloud's mGRE spokes, given
+    the phase and the flagged set. ``version``: only tunnels negotiating that IKE version.
+    """
+    for cloud in network.clouds:
+        ikes = _cloud_ikes(network, cloud)
+        if version is not None:
+            ikes = {t: i for t, i in ikes.items() if i.version == version}
+        if not ikes:
+            continue
+        flagged: set[TunnelRef] = set()
+        for pair in _hub_pairs(network, cloud, ikes):
+            finding = hub(pair)
+            if finding is not None:
+                flagged.add(pair.a.ref)
+                yield finding
+        if spokes is None:
+            continue
+        phase, members = _s2s(network, cloud, ikes)
+        if phase is not None:
+            yield from spokes(members, phase, flagged)
+
+
+def _group_findings(spokes: list[_Ike], phase: int, flagged: set[TunnelRef],
+                    signature: Callable[[_Ike], Hashable],
+                    check: Callable[[_Pair, int | None], Finding | None],
+                    same_version: bool = False) -> Iterator[Finding]:
+    """Spoke-to-spoke findings by group of identical ``signature``: a group's members are checked one by
+    one against an earlier group only when the two groups' first members fail ``check``."""
+    for g1, g2 in _group_pairs(_groups(spokes, signature)):
+        if same_version and g1[0].version != g2[0].version:
+            continue
+        if check(_Pair(g2[0], g1[0], True), phase) is None:
+            continue
+        for ike in g2:
+            finding = check(_Pair(ike, g1[0], True), phase)
+            if ike.ref not in flagged and finding is not None:
+                flagged.add(ike.ref)
+                yield finding
+
+
 @rule("DMV512", "ike-proposal-no-overlap", Severity.ERROR, Scope.NETWORK)
 def ike_proposal_no_overlap(network: Network) -> Iterator[Finding]:
     """Two peers of a cloud have no IKE policy / proposal in common.
@@ -1903,35 +1942,16 @@ def ike_proposal_no_overlap(network: Network) -> Iterator[Finding]:
      tunnel protection ipsec profile DMVPN
     ```
     """
-    for cloud in network.clouds:
-        ikes = _cloud_ikes(network, cloud)
-        if not ikes:
-            continue
-        flagged: set[TunnelRef] = set()
-        for pair in _hub_pairs(network, cloud, ikes):
-            if _version_mismatch(pair):
-                continue  # DMV515
-            finding = _proposal_finding(pair, None)
-            if finding is not None:
-                flagged.add(pair.a.ref)
-                yield finding
-        phase, spokes = _s2s(network, cloud, ikes)
-        if phase is None:
-            continue
+    def hub(pair: _Pair) -> Finding | None:
+        return None if _version_mismatch(pair) else _proposal_finding(pair, None)  # else DMV515
 
-        def sig(ike: _Ike) -> Hashable:
-            return (ike.version, ike.v1 if ike.version == 1 else ike.v2)
+    def sig(ike: _Ike) -> Hashable:
+        return (ike.version, ike.v1 if ike.version == 1 else ike.v2)
 
-        for g1, g2 in _group_pairs(_groups(spokes, sig)):
-            if g1[0].version != g2[0].version:
-                continue
-            if _proposal_finding(_Pair(g2[0], g1[0], True), phase) is None:
-                continue
-            for ike in g2:
-                finding = _proposal_finding(_Pair(ike, g1[0], True), phase)
-                if ike.ref not in flagged and finding is not None:
-                    flagged.add(ike.ref)
-                    yield finding
+    def spokes(members: list[_Ike], phase: int, flagged: set[TunnelRef]) -> Iterator[Finding]:
+        return _group_findings(members, phase, flagged, sig, _proposal_finding, same_version=True)
+
+    yield from _ike_findings(network, hub, spokes)
 
 
 def _proposal_finding(pair: _Pair, phase: int | None) -> Finding | None:
@@ -2084,27 +2104,10 @@ def ipsec_transform_no_overlap(network: Network) -> Iterator[Finding]:
      tunnel protection ipsec profile DMVPN
     ```
     """
-    for cloud in network.clouds:
-        ikes = _cloud_ikes(network, cloud)
-        if not ikes:
-            continue
-        flagged: set[TunnelRef] = set()
-        for pair in _hub_pairs(network, cloud, ikes):
-            finding = _tset_finding(pair, None)
-            if finding is not None:
-                flagged.add(pair.a.ref)
-                yield finding
-        phase, spokes = _s2s(network, cloud, ikes)
-        if phase is None:
-            continue
-        for g1, g2 in _group_pairs(_groups(spokes, lambda i: i.tsets)):
-            if _tset_finding(_Pair(g2[0], g1[0], True), phase) is None:
-                continue
-            for ike in g2:
-                finding = _tset_finding(_Pair(ike, g1[0], True), phase)
-                if ike.ref not in flagged and finding is not None:
-                    flagged.add(ike.ref)
-                    yield finding
+    def spokes(members: list[_Ike], phase: int, flagged: set[TunnelRef]) -> Iterator[Finding]:
+        return _group_findings(members, phase, flagged, lambda i: i.tsets, _tset_finding)
+
+    yield from _ike_findings(network, lambda pair: _tset_finding(pair, None), spokes)
 
 
 def _tset_finding(pair: _Pair, phase: int | None) -> Finding | None:
@@ -2261,30 +2264,26 @@ def psk_mismatch(network: Network) -> Iterator[Finding]:
      tunnel protection ipsec profile DMVPN
     ```
     """
-    for cloud in network.clouds:
-        ikes = _cloud_ikes(network, cloud)
-        if not ikes:
-            continue
-        flagged: set[TunnelRef] = set()
-        for pair in _hub_pairs(network, cloud, ikes):
-            a, b = pair.a, pair.b
-            if a.version != b.version and _version_mismatch(pair):
-                continue
-            ka, kb = a.key_for(_peer_address(network, b)), b.key_for(_peer_address(network, a))
-            if _key_problem(a, ka, b, kb) == "mismatch":  # a missing hub key is DMV312's
-                flagged.add(a.ref)
-                yield Finding(
-                    message=f"{a.ref.label} and hub {b.ref.label} select different pre-shared keys for each "
-                            "other: IKE authentication fails",
-                    span=(ka.span if ka is not None and ka.span else a.span),
-                    related=(Related(span=kb.span if kb is not None and kb.span else b.span,
-                                     message=f"{b.ref.label}: the key it selects for {a.ref.device.name}"),),
-                    help="configure the same pre-shared key on both ends",
-                )
-        phase, spokes = _s2s(network, cloud, ikes)
-        if phase is None:
-            continue
-        yield from _s2s_keys(network, [s for s in spokes if s.ref not in flagged], phase)
+    def hub(pair: _Pair) -> Finding | None:
+        a, b = pair.a, pair.b
+        if a.version != b.version and _version_mismatch(pair):
+            return None
+        ka, kb = a.key_for(_peer_address(network, b)), b.key_for(_peer_address(network, a))
+        if _key_problem(a, ka, b, kb) != "mismatch":  # a missing hub key is DMV312's
+            return None
+        return Finding(
+            message=f"{a.ref.label} and hub {b.ref.label} select different pre-shared keys for each "
+                    "other: IKE authentication fails",
+            span=(ka.span if ka is not None and ka.span else a.span),
+            related=(Related(span=kb.span if kb is not None and kb.span else b.span,
+                             message=f"{b.ref.label}: the key it selects for {a.ref.device.name}"),),
+            help="configure the same pre-shared key on both ends",
+        )
+
+    def spokes(members: list[_Ike], phase: int, flagged: set[TunnelRef]) -> Iterator[Finding]:
+        return _s2s_keys(network, [s for s in members if s.ref not in flagged], phase)
+
+    yield from _ike_findings(network, hub, spokes)
 
 
 def _s2s_keys(network: Network, spokes: list[_Ike], phase: int) -> Iterator[Finding]:
@@ -2482,24 +2481,24 @@ def ike_version_mismatch(network: Network) -> Iterator[Finding]:
      tunnel protection ipsec profile DMVPN
     ```
     """
-    for cloud in network.clouds:
-        ikes = _cloud_ikes(network, cloud)
-        for pair in _hub_pairs(network, cloud, ikes):
-            if not _version_mismatch(pair):
-                continue
-            a, b = pair.a, pair.b
-            if a.version == 2:
-                why = f"{b.ref.device.name} has no 'crypto ikev2 profile' to answer it"
-            else:
-                why = f"{b.ref.device.name} has no ISAKMP policy, key, keyring or PKI trustpoint to answer it"
-            yield Finding(
-                message=f"{a.ref.label} negotiates IKEv{a.version} with hub {b.ref.label}, but {why}: "
-                        "IKE never completes",
-                span=a.span,
-                related=(Related(span=b.span, message=f"{b.ref.label}: tunnel protection "
-                                                      f"(IKEv{b.version})"),),
-                help="use the same IKE version on every node of the cloud",
-            )
+    def hub(pair: _Pair) -> Finding | None:
+        if not _version_mismatch(pair):
+            return None
+        a, b = pair.a, pair.b
+        if a.version == 2:
+            why = f"{b.ref.device.name} has no 'crypto ikev2 profile' to answer it"
+        else:
+            why = f"{b.ref.device.name} has no ISAKMP policy, key, keyring or PKI trustpoint to answer it"
+        return Finding(
+            message=f"{a.ref.label} negotiates IKEv{a.version} with hub {b.ref.label}, but {why}: "
+                    "IKE never completes",
+            span=a.span,
+            related=(Related(span=b.span, message=f"{b.ref.label}: tunnel protection "
+                                                  f"(IKEv{b.version})"),),
+            help="use the same IKE version on every node of the cloud",
+        )
+
+    yield from _ike_findings(network, hub)
 
 
 Identity = tuple[str, str | IPAddress | None]
@@ -2570,8 +2569,7 @@ def _match(entry: str, identity: Identity) -> bool | None:
 
 def _responder_profiles(ike: _Ike) -> list[Ikev2Profile]:
     """The responder's IKEv2 profiles usable in its tunnel's front-door VRF."""
-    return [p for p in ike.ref.device.crypto.ikev2_profiles
-            if (p.match_fvrf in ("any", ike.fvrf) if p.match_fvrf is not None else ike.fvrf is None)]
+    return [p for p in ike.ref.device.crypto.ikev2_profiles if fvrf_matches(p.match_fvrf, ike.fvrf)]
 
 
 def _covered(profiles: Sequence[Ikev2Profile], identity: Identity) -> bool | None:
@@ -2592,7 +2590,7 @@ def _profile_span(ike: _Ike, profiles: Sequence[Ikev2Profile]) -> Span:
     profile = ike.v2_profile if ike.v2_profile in profiles else (profiles[0] if profiles else ike.v2_profile)
     if profile is None:
         return ike.span
-    return profile.spans.get("match_identity_remote") or _line(profile.span)
+    return profile.spans.get("match_identity_remote") or first_line(profile.span)
 
 
 @rule("DMV516", "ikev2-remote-identity-unmatched", Severity.ERROR, Scope.NETWORK)
@@ -2740,30 +2738,28 @@ def ikev2_remote_identity_unmatched(network: Network) -> Iterator[Finding]:
      tunnel protection ipsec profile DMVPN
     ```
     """
-    for cloud in network.clouds:
-        ikes = {t: i for t, i in _cloud_ikes(network, cloud).items() if i.version == 2}
-        flagged: set[TunnelRef] = set()
-        for pair in _hub_pairs(network, cloud, ikes):
-            a, b = pair.a, pair.b
-            if not _v2_capable(b.ref.device):
-                continue  # DMV515
-            profiles = _responder_profiles(b)
-            identity = _identity(network, a)
-            if _covered(profiles, identity) is False:
-                flagged.add(a.ref)
-                yield Finding(
-                    message=f"{a.ref.label} identifies as {_identity_text(identity)} but hub {b.ref.label} "
-                            f"matches {_match_text(profiles)}: the hub finds no IKEv2 profile for the spoke",
-                    span=_profile_span(a, [a.v2_profile] if a.v2_profile else []) if a.v2_profile
-                    and a.v2_profile.identity_local else _source_span(a.ref),
-                    related=(Related(span=_profile_span(b, profiles),
-                                     message=f"{b.ref.device.name}: match identity remote"),),
-                    help="widen the hub's 'match identity remote' ('address 0.0.0.0') or align identities",
-                )
-        phase, spokes = _s2s(network, cloud, ikes)
-        if phase is None:
-            continue
-        yield from _s2s_identity(network, [s for s in spokes if s.ref not in flagged], phase)
+    def hub(pair: _Pair) -> Finding | None:
+        a, b = pair.a, pair.b
+        if not _v2_capable(b.ref.device):
+            return None  # DMV515
+        profiles = _responder_profiles(b)
+        identity = _identity(network, a)
+        if _covered(profiles, identity) is not False:
+            return None
+        return Finding(
+            message=f"{a.ref.label} identifies as {_identity_text(identity)} but hub {b.ref.label} "
+                    f"matches {_match_text(profiles)}: the hub finds no IKEv2 profile for the spoke",
+            span=_profile_span(a, [a.v2_profile] if a.v2_profile else []) if a.v2_profile
+            and a.v2_profile.identity_local else _source_span(a.ref),
+            related=(Related(span=_profile_span(b, profiles),
+                             message=f"{b.ref.device.name}: match identity remote"),),
+            help="widen the hub's 'match identity remote' ('address 0.0.0.0') or align identities",
+        )
+
+    def spokes(members: list[_Ike], phase: int, flagged: set[TunnelRef]) -> Iterator[Finding]:
+        return _s2s_identity(network, [s for s in members if s.ref not in flagged], phase)
+
+    yield from _ike_findings(network, hub, spokes, version=2)
 
 
 def _s2s_identity(network: Network, spokes: list[_Ike], phase: int) -> Iterator[Finding]:
@@ -2970,34 +2966,24 @@ def transport_family_inconsistent(network: Network) -> Iterator[Finding]:
      tunnel key 100
     ```
     """
-    for cloud in network.clouds:
-        for spoke in cloud.spokes:
-            for link in network.links(spoke):
-                hub = link.hub
-                if hub is None or link.nbma is None or hub.interface.tunnel is None:
-                    continue
-                hub_v6 = hub.interface.tunnel.mode.ipv6_transport
-                if (link.nbma.version == 6) == hub_v6:
-                    continue
-                yield Finding(
-                    message=f"{spoke.label} reaches {hub.label} at IPv{link.nbma.version} NBMA {link.nbma}, "
-                            f"but the hub's tunnel uses IPv{6 if hub_v6 else 4} transport "
-                            f"('tunnel mode {hub.interface.tunnel.mode.value}')",
-                    span=link.nbma_span or link.span,
-                    related=(Related(span=_tunnel_span(hub, "mode"),
-                                     message=f"{hub.label}: tunnel mode {hub.interface.tunnel.mode.value}"),),
-                    help="use the same transport family on both ends",
-                )
+    for spoke, link, hub in _hub_links(network):
+        if link.nbma is None or hub.interface.tunnel is None:
+            continue
+        hub_v6 = hub.interface.tunnel.mode.ipv6_transport
+        if (link.nbma.version == 6) == hub_v6:
+            continue
+        yield Finding(
+            message=f"{spoke.label} reaches {hub.label} at IPv{link.nbma.version} NBMA {link.nbma}, "
+                    f"but the hub's tunnel uses IPv{6 if hub_v6 else 4} transport "
+                    f"('tunnel mode {hub.interface.tunnel.mode.value}')",
+            span=link.nbma_span or link.span,
+            related=(Related(span=_tunnel_span(hub, "mode"),
+                             message=f"{hub.label}: tunnel mode {hub.interface.tunnel.mode.value}"),),
+            help="use the same transport family on both ends",
+        )
 
 
 # ------------------------------------------------------------------ DMV519-520 (BGP)
-
-
-def _as_ip(text: str) -> IPAddress | None:
-    try:
-        return ip_address(text)
-    except ValueError:
-        return None
 
 
 @rule("DMV519", "bgp-spoke-peering-mismatch", Severity.ERROR, Scope.NETWORK)
@@ -3090,7 +3076,7 @@ def bgp_spoke_peering_mismatch(network: Network) -> Iterator[Finding]:
             if bgp is None:
                 continue
             for n in bgp.neighbors:
-                address = _as_ip(n.id) if not n.is_peer_group else None
+                address = ip_literal(n.id) if not n.is_peer_group else None
                 hub = hub_at.get(address) if address is not None else None
                 if hub is None or address is None:
                     continue
@@ -3101,7 +3087,7 @@ def bgp_spoke_peering_mismatch(network: Network) -> Iterator[Finding]:
                 if spoke_address is None:
                     continue
                 eff = bgp.effective(n)
-                span = n.spans.get("remote_as") or n.span
+                span = bgp_neighbor_span(n, "remote_as")
                 peer = hub_bgp.neighbor(str(spoke_address))
                 target = None
                 if peer is not None and not peer.is_peer_group:
@@ -3119,8 +3105,8 @@ def bgp_spoke_peering_mismatch(network: Network) -> Iterator[Finding]:
                                 f"hub has neither 'neighbor {spoke_address}' nor a listen range containing "
                                 f"{spoke_address} (listen ranges: {ranges})",
                         span=span,
-                        related=(Related(span=_line(hub_bgp.span), message=f"{hub.device.name}: router bgp "
-                                                                          f"{hub_bgp.asn}"),),
+                        related=(Related(span=first_line(hub_bgp.span),
+                                         message=f"{hub.device.name}: router bgp {hub_bgp.asn}"),),
                         help="widen the hub's 'bgp listen range' or add the neighbour",
                     )
                     continue
@@ -3265,7 +3251,7 @@ def bgp_listen_limit_too_low(network: Network) -> Iterator[Finding]:
             if bgp is None or not bgp.listen_ranges or hub.device.path in seen:
                 continue
             seen.add(hub.device.path)
-            static = {_as_ip(n.id) for n in bgp.neighbors if not n.is_peer_group}
+            static = {ip_literal(n.id) for n in bgp.neighbors if not n.is_peer_group}
             count = sum(1 for s in spokes
                         if any(a not in static and any(a in r.prefix for r in bgp.listen_ranges)
                                for a in _own_addresses(s.interface)))
@@ -3276,7 +3262,8 @@ def bgp_listen_limit_too_low(network: Network) -> Iterator[Finding]:
                             + (" (the default 'bgp listen limit')" if bgp.listen_limit is None else "")
                             + f" but {count} spokes of the cloud fall in its listen ranges: the rest cannot "
                               "peer",
-                    span=bgp.spans.get("listen_limit") or bgp.spans.get("listen_ranges") or _line(bgp.span),
+                    span=(bgp.spans.get("listen_limit") or bgp.spans.get("listen_ranges")
+                          or first_line(bgp.span)),
                     help=f"'bgp listen limit {max(count, limit)}' or more",
                 )
 
@@ -3287,9 +3274,9 @@ _OSPF_BROADCAST_CLASS = frozenset({"broadcast", "non-broadcast"})
 _OSPF_SLOW_TYPES = frozenset({"non-broadcast", "point-to-multipoint", "point-to-multipoint non-broadcast"})
 
 
-def _ospf_timers(iface: Interface, family: int) -> tuple[str, int, int]:
-    ospf = iface.ospf if family == 4 else iface.ospf6
-    kind = ospf_network_type(iface, 4 if family == 4 else 6)
+def _ospf_timers(iface: Interface, family: Family) -> tuple[str, int, int]:
+    ospf = ospf_for(iface, family)
+    kind = ospf_network_type(iface, family)
     default_hello = 30 if kind in _OSPF_SLOW_TYPES else 10
     hello = ospf.hello if ospf is not None and ospf.hello is not None else default_hello
     dead = ospf.dead if ospf is not None and ospf.dead is not None else 4 * hello
@@ -3297,15 +3284,12 @@ def _ospf_timers(iface: Interface, family: int) -> tuple[str, int, int]:
 
 
 def _ospf_fields(ref: TunnelRef, family: int) -> dict[str, Span]:
-    ospf = ref.interface.ospf if family == 4 else ref.interface.ospf6
+    ospf = ospf_for(ref.interface, family)
     return ospf.spans if ospf is not None else {}
 
 
 def _ospf_span(iface: Interface, family: int, fld: str) -> Span:
-    ospf = iface.ospf if family == 4 else iface.ospf6
-    if ospf is not None and fld in ospf.spans:
-        return ospf.spans[fld]
-    return header_span(iface)
+    return at_or_header(iface, ospf_for(iface, family), fld)
 
 
 @rule("DMV521", "ospf-network-type-incompatible", Severity.ERROR, Scope.NETWORK)
@@ -3382,10 +3366,8 @@ def ospf_network_type_incompatible(network: Network) -> Iterator[Finding]:
     ```
     """
     for cloud in network.clouds:
-        for family in (4, 6):
-            fam: Literal[4, 6] = 4 if family == 4 else 6
-
-            def value(t: TunnelRef, f: Literal[4, 6] = fam) -> tuple[bool, int, int] | _Missing:
+        for family in FAMILIES:
+            def value(t: TunnelRef, f: Family = family) -> tuple[bool, int, int] | _Missing:
                 if not ospf_on(t.device, t.interface, f):
                     return _NA
                 kind, hello, dead = _ospf_timers(t.interface, f)
@@ -3487,16 +3469,14 @@ def ospf_no_dr_candidate(network: Network) -> Iterator[Finding]:
     ```
     """
     for cloud in network.clouds:
-        for family in (4, 6):
-            fam: Literal[4, 6] = 4 if family == 4 else 6
-            ospf = [t for t in cloud.tunnels if ospf_on(t.device, t.interface, fam)]
+        for family in FAMILIES:
+            ospf = [t for t in cloud.tunnels if ospf_on(t.device, t.interface, family)]
             hubs = [h for h in cloud.hubs if h in set(ospf)]
             if not hubs and not network.complete:
                 continue  # the DR candidate may be a hub missing from the input
-            if not any(ospf_network_type(t.interface, fam) in _OSPF_BROADCAST_CLASS for t in ospf):
+            if not any(ospf_network_type(t.interface, family) in _OSPF_BROADCAST_CLASS for t in ospf):
                 continue
-            per_if = [(t.interface.ospf if fam == 4 else t.interface.ospf6) for t in ospf]
-            if not ospf or any(p is None or p.priority is None or p.priority > 0 for p in per_if):
+            if not ospf or any(ospf_priority(t.interface, family) > 0 for t in ospf):
                 continue
             for t in hubs or ospf[:1]:
                 yield Finding(
@@ -3575,20 +3555,19 @@ def eigrp_as_mismatch(network: Network) -> Iterator[Finding]:
     ```
     """
     for cloud in network.clouds:
-        for family in (4, 6):
-            fam: Literal[4, 6] = 4 if family == 4 else 6
+        for family in FAMILIES:
             hubs = [h for h in cloud.hubs
-                    if eigrp_instances_on(h.device, h.interface, fam, include_passive=True)]
+                    if eigrp_instances_on(h.device, h.interface, family, include_passive=True)]
             if not hubs:
                 continue
             for spoke in _spokes(network, cloud):
-                mine = eigrp_instances_on(spoke.device, spoke.interface, fam, include_passive=True)
+                mine = eigrp_instances_on(spoke.device, spoke.interface, family, include_passive=True)
                 asns = {e.asn for e in mine if e.asn is not None}
                 if not asns:
                     continue
                 linked = [h for h in network.linked_hubs(spoke) if h in hubs] or hubs
                 for hub in linked:
-                    theirs = eigrp_instances_on(hub.device, hub.interface, fam, include_passive=True)
+                    theirs = eigrp_instances_on(hub.device, hub.interface, family, include_passive=True)
                     hub_asns = {e.asn for e in theirs if e.asn is not None}
                     if not hub_asns or asns & hub_asns:
                         continue
@@ -3596,8 +3575,8 @@ def eigrp_as_mismatch(network: Network) -> Iterator[Finding]:
                         message=f"{spoke.label} runs EIGRP AS {', '.join(map(str, sorted(asns)))} but hub "
                                 f"{hub.label} runs AS {', '.join(map(str, sorted(hub_asns)))}: no adjacency "
                                 "forms",
-                        span=_line(mine[0].span),
-                        related=(Related(span=_line(theirs[0].span),
+                        span=first_line(mine[0].span),
+                        related=(Related(span=first_line(theirs[0].span),
                                          message=f"{hub.device.name}: EIGRP AS {min(hub_asns)}"),),
                         help="use the same EIGRP AS number on every node of the cloud",
                     )
@@ -3853,11 +3832,9 @@ def hub_nbma_not_static(network: Network) -> Iterator[Finding]:
     ```
     """
     users: dict[TunnelRef, list[NhsLink]] = {}
-    for cloud in network.clouds:
-        for spoke in cloud.spokes:
-            for link in network.links(spoke):
-                if link.hub is not None and link.nbma is not None and link.nbma_fqdn is None:
-                    users.setdefault(link.hub, []).append(link)
+    for _spoke, link, hub in _hub_links(network):
+        if link.nbma is not None and link.nbma_fqdn is None:
+            users.setdefault(hub, []).append(link)
     for hub, links in users.items():
         if network.local_nbma(hub) != "dynamic":
             continue

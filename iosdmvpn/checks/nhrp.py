@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from iosdmvpn.checks.facts import (
     Family,
+    acting_hub_tunnels,
     acts_as_hub,
-    cloud_of,
+    cloud_peers,
     family_of,
     header_span,
     igp_mcast,
@@ -22,7 +23,8 @@ from iosdmvpn.checks.facts import (
     local_nbma,
     nhrp_cmd,
     nhrp_configured,
-    release_below,
+    nhs_entry_nbma,
+    release_at_least,
     spoke_style_static_map,
     tunnel_ref,
     unparsed,
@@ -92,7 +94,7 @@ def nhrp_not_enabled(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    xe163 = release_below(ctx.device, 16, 3) is False
+    xe163 = release_at_least(ctx.device, 16, 3)
     for iface, n in _families(ctx):
         active = n.nhs or n.maps or n.multicast_maps or n.multicast_dynamic is True or n.redirect
         cmd = nhrp_cmd(n)
@@ -167,9 +169,7 @@ def hub_no_multicast_dynamic(ctx: DeviceContext) -> Iterator[Finding]:
     ```
     """
     device = ctx.device
-    for iface in device.dmvpn_tunnels:
-        if not acts_as_hub(ctx.network, device, iface):
-            continue
+    for iface in acting_hub_tunnels(ctx):
         blocks: list[tuple[Family, Nhrp | None]] = []
         if iface.nhrp is not None or (iface.nhrp6 is None and iface.ipv4 is not None):
             blocks.append((4, iface.nhrp))  # a bare mGRE hub with an IPv4 address counts as IPv4
@@ -273,9 +273,8 @@ def spoke_no_nhs(ctx: DeviceContext) -> Iterator[Finding]:
             continue  # alone, or it carries hub commands: a hub, not a spoke that forgot its NHS
         if tunnel_ref(ctx.device, iface) in ctx.network.pointed_at:
             continue
-        cloud = cloud_of(ctx.network, ctx.device, iface)
-        hubs = [h for h in (cloud.tunnels if cloud else [])
-                if h.device.path != ctx.device.path and h in ctx.network.pointed_at]
+        hubs = [h for h in cloud_peers(ctx.network, ctx.device, iface, "tunnels")
+                if h in ctx.network.pointed_at]
         if hubs:
             hub_ref = hubs[0]
             yield Finding(f"{iface.name} is in the cloud of hub {hub_ref.label} but has no '{cmd} nhs': it "
@@ -458,9 +457,7 @@ def multicast_map_not_nhs(ctx: DeviceContext) -> Iterator[Finding]:
         nbmas: set[IPAddress] = set()
         unknown = False
         for e in n.nhs:
-            nbma = e.nbma
-            if nbma is None and e.protocol is not None:
-                nbma = n.nbma_for(e.protocol)
+            nbma = nhs_entry_nbma(n, e)
             if nbma is None:
                 unknown = True  # FQDN or missing NBMA (DMV204): cannot judge
             else:

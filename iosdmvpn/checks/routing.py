@@ -13,17 +13,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
+from iosdmvpn.checks._spans import bgp_neighbor_span, header_line
 from iosdmvpn.checks.facts import (
+    FAMILIES,
+    Family,
     cloud_of,
+    cloud_peers,
+    eigrp6_enabled,
+    eigrp6_interface_only,
     eigrp_instances_on,
     eigrp_on,
+    has_ipv6,
     header_span,
+    hub_tunnels,
+    ip_literal,
     is_hub,
     is_spoke,
+    ospf_for,
     ospf_network_type,
     ospf_on,
+    ospf_priority,
     rip_on,
+    same_vrf,
     src_if,
+    tunnel_subnets,
 )
 from iosdmvpn.checks.registry import DeviceContext, Finding, Scope, rule
 from iosdmvpn.diagnostics import Related, Severity
@@ -34,13 +47,11 @@ from iosdmvpn.model import (
     Eigrp,
     EigrpAfInterface,
     Interface,
-    InterfaceOspf,
-    IosNode,
     NetworkStatement,
     Ospf,
 )
 from iosdmvpn.model.interface import IPNetwork
-from iosdmvpn.model.network import Cloud, Network, TunnelRef
+from iosdmvpn.model.network import Network, TunnelRef
 from iosdmvpn.source import Span
 
 _BROADCAST_TYPES = frozenset({"broadcast", "non-broadcast"})
@@ -50,16 +61,10 @@ _P2MP_TYPES = frozenset({"point-to-multipoint", "point-to-multipoint non-broadca
 # ------------------------------------------------------------------ helpers
 
 
-def _line(node: IosNode, text: str) -> Span:
-    """A one-line span on a stanza's header line (the node span runs to its last line)."""
-    s = node.span
-    return Span(path=s.path, line=s.line, column=s.column, end_line=s.line, end_column=s.column + len(text))
-
-
-def _families(iface: Interface) -> list[int]:
+def _families(iface: Interface) -> list[Family]:
     """Address families the tunnel carries: 4 with an IPv4 address, 6 with IPv6."""
-    found = [4] if iface.ipv4 is not None else []
-    if iface.ipv6 or iface.ipv6_enabled or iface.ipv6_link_local is not None or iface.nhrp6 is not None:
+    found: list[Family] = [4] if iface.ipv4 is not None else []
+    if has_ipv6(iface) or iface.nhrp6 is not None:
         found.append(6)
     return found
 
@@ -87,13 +92,19 @@ class _EigrpRun:
         return f"{'EIGRPv6' if self.family == 6 else 'EIGRP'} {self.asn}"
 
 
-def _eigrp_runs(device: Device, iface: Interface, family: int) -> list[_EigrpRun]:
-    runs = [_EigrpRun(e.asn, family, e) for e in eigrp_instances_on(device, iface, 4 if family == 4 else 6)]
+def _eigrp_runs(device: Device, iface: Interface, family: Family) -> list[_EigrpRun]:
+    runs = [_EigrpRun(e.asn, family, e) for e in eigrp_instances_on(device, iface, family)]
     if family == 6 and eigrp_on(device, iface, 6):
         known = {r.asn for r in runs}
-        runs.extend(_EigrpRun(k.asn, 6, None) for k in iface.eigrp
-                    if k.family == 6 and k.enabled and k.asn not in known)
+        runs.extend(_EigrpRun(k.asn, 6, None) for k in eigrp6_interface_only(iface, known))
     return runs
+
+
+def _tunnel_runs(device: Device, iface: Interface) -> Iterator[tuple[Family, _EigrpRun]]:
+    """(family, EIGRP run) for every family the tunnel carries and every EIGRP instance on it."""
+    for family in _families(iface):
+        for run in _eigrp_runs(device, iface, family):
+            yield family, run
 
 
 def _af_blocks(run: _EigrpRun, iface: Interface) -> list[EigrpAfInterface]:
@@ -155,8 +166,8 @@ def _knob_span(iface: Interface, run: _EigrpRun) -> Span:
     if run.named and run.instance is not None:
         own = next((a for a in run.instance.af_interfaces if a.interface == iface.name), None)
         if own is not None:
-            return _line(own, f"af-interface {iface.name}")
-        return _line(run.instance, "address-family")
+            return header_line(own, f"af-interface {iface.name}")
+        return header_line(run.instance, "address-family")
     return header_span(iface)
 
 
@@ -166,7 +177,7 @@ def _originates(device: Device, run: _EigrpRun) -> str | None:
     if inst is None:
         return None
     statics = [r for r in device.routing.static_routes
-               if (r.vrf or None) == (inst.vrf or None) and r.prefix.version == run.family
+               if same_vrf(r.vrf, inst.vrf) and r.prefix.version == run.family
                and ((r.interface or "").startswith("Null") or r.prefix.prefixlen == 0)]
     redistributes_static = any(r.split()[0].lower() == "static" for r in inst.redistribute if r.split())
     for route in statics:
@@ -195,18 +206,22 @@ def _phase2(ctx: DeviceContext, iface: Interface, hub: bool) -> Severity | None:
     return None if any(n.shortcut for n in families) else Severity.INFO
 
 
+def _phase2_hubs(ctx: DeviceContext) -> Iterator[tuple[Interface, Severity]]:
+    """(hub tunnel, severity of a Phase 2 problem on it) for the hubs where Phase 2 is possible."""
+    for iface in hub_tunnels(ctx):
+        severity = _phase2(ctx, iface, hub=True)
+        if severity is not None:
+            yield iface, severity
+
+
 def _phase_note(severity: Severity) -> str:
     return "the cloud is Phase 2" if severity is Severity.WARNING else \
         "if this cloud is Phase 2 (no 'ip nhrp redirect' on the hub; lint the spokes too to know)"
 
 
-def _ospf_cfg(iface: Interface, family: int) -> InterfaceOspf | None:
-    return iface.ospf if family == 4 else iface.ospf6
-
-
 def _ospf_span(device: Device, iface: Interface, family: int, field: str = "network_type") -> Span:
     """The command behind an OSPF setting: its line, else the network type, ``ip ospf P area``, network."""
-    cfg = _ospf_cfg(iface, family)
+    cfg = ospf_for(iface, family)
     for name in (field, "network_type"):
         if cfg is not None and name in cfg.spans:
             return cfg.spans[name]
@@ -220,30 +235,16 @@ def _ospf_span(device: Device, iface: Interface, family: int, field: str = "netw
     return header_span(iface)
 
 
-def _ospf_priority(iface: Interface, family: int) -> int:
-    cfg = _ospf_cfg(iface, family)
-    return cfg.priority if cfg is not None and cfg.priority is not None else 1
-
-
-def _ospf_families(device: Device, iface: Interface) -> list[int]:
-    return [f for f in (4, 6) if ospf_on(device, iface, 4 if f == 4 else 6)]
-
-
-def _subnets(iface: Interface) -> list[IPNetwork]:
-    nets: list[IPNetwork] = []
-    if iface.ipv4 is not None:
-        nets.append(iface.ipv4.network)
-    nets.extend(i.network for i in iface.ipv4_secondary)
-    nets.extend(i.network for i in iface.ipv6)
-    return nets
+def _ospf_kinds(device: Device, iface: Interface) -> Iterator[tuple[Family, str]]:
+    """(family, effective OSPF network type) for each family OSPF runs in on the tunnel."""
+    for family in FAMILIES:
+        if ospf_on(device, iface, family):
+            yield family, ospf_network_type(iface, family)
 
 
 def _in_subnets(text: str, nets: list[IPNetwork]) -> bool:
-    try:
-        address = ip_address(text)
-    except ValueError:
-        return False
-    return any(address.version == n.version and address in n for n in nets)
+    address = ip_literal(text)
+    return address is not None and any(address.version == n.version and address in n for n in nets)
 
 
 def _overlap(a: IPv4Network | IPv6Network, b: IPNetwork) -> bool:
@@ -257,7 +258,7 @@ def _spoke_facing(bgp: Bgp, iface: Interface, network: Network, device: Device) 
     are, when a listen range covers the tunnel, static neighbours outside its peer-groups:
     spokes come in through the range, and a static peer beside it is another hub.
     """
-    nets = _subnets(iface)
+    nets = tunnel_subnets(iface)
     found: list[BgpNeighbor] = []
     groups = list(dict.fromkeys(r.peer_group for r in bgp.listen_ranges
                                 if any(_overlap(r.prefix, n) for n in nets)))
@@ -275,10 +276,6 @@ def _spoke_facing(bgp: Bgp, iface: Interface, network: Network, device: Device) 
             continue  # a hub-to-hub session
         found.append(bgp.effective(n))
     return found
-
-
-def _neighbor_span(n: BgpNeighbor, field: str) -> Span:
-    return n.spans.get(field) or n.spans.get("remote_as") or n.span
 
 
 def _describe(n: BgpNeighbor) -> str:
@@ -344,27 +341,24 @@ def eigrp_hub_split_horizon(ctx: DeviceContext) -> Iterator[Finding]:
     ```
     """
     device = ctx.device
-    for iface in device.dmvpn_tunnels:
-        if not is_hub(ctx.network, device, iface):
-            continue
-        for family in _families(iface):
-            for run in _eigrp_runs(device, iface, family):
-                split, span = _knob(iface, run, "split_horizon")
-                if not split or _summaries(iface, run):
-                    continue
-                other = _originates(device, run)
-                where = span or _knob_span(iface, run)
-                base = (f"{iface.name} is a DMVPN hub running {run.label} with split horizon on: routes "
-                        "learnt from one spoke are never advertised back out the tunnel to the other spokes")
-                if other:
-                    yield Finding(f"{base}; the process also originates {other}, which may cover the spoke "
-                                  "LANs", where, severity=Severity.WARNING,
-                                  help=_knob_fix(run, iface, "split-horizon"))
-                else:
-                    yield Finding(f"{base}, and no summary or default is sent to them", where,
-                                  help=f"{_knob_fix(run, iface, 'split-horizon')}; or (Phase 1/3) a "
-                                       f"summary out the tunnel, e.g. '{_fam(family)} summary-address eigrp "
-                                       f"{run.asn} {'0.0.0.0 0.0.0.0' if family == 4 else '::/0'}'")
+    for iface in hub_tunnels(ctx):
+        for family, run in _tunnel_runs(device, iface):
+            split, span = _knob(iface, run, "split_horizon")
+            if not split or _summaries(iface, run):
+                continue
+            other = _originates(device, run)
+            where = span or _knob_span(iface, run)
+            base = (f"{iface.name} is a DMVPN hub running {run.label} with split horizon on: routes "
+                    "learnt from one spoke are never advertised back out the tunnel to the other spokes")
+            if other:
+                yield Finding(f"{base}; the process also originates {other}, which may cover the spoke "
+                              "LANs", where, severity=Severity.WARNING,
+                              help=_knob_fix(run, iface, "split-horizon"))
+            else:
+                yield Finding(f"{base}, and no summary or default is sent to them", where,
+                              help=f"{_knob_fix(run, iface, 'split-horizon')}; or (Phase 1/3) a "
+                                   f"summary out the tunnel, e.g. '{_fam(family)} summary-address eigrp "
+                                   f"{run.asn} {'0.0.0.0 0.0.0.0' if family == 4 else '::/0'}'")
 
 
 # ------------------------------------------------------------- DMV402-DMV403
@@ -456,33 +450,24 @@ def eigrp_phase2_next_hop_self(ctx: DeviceContext) -> Iterator[Finding]:
      network 10.0.0.0 0.0.0.255
     ```
     """
-    device = ctx.device
-    for iface in device.dmvpn_tunnels:
-        if not is_hub(ctx.network, device, iface):
-            continue
-        severity = _phase2(ctx, iface, hub=True)
-        if severity is None:
-            continue
-        for family in _families(iface):
-            for run in _eigrp_runs(device, iface, family):
-                nhs, span = _knob(iface, run, "next_hop_self")
-                if not nhs:
-                    continue
-                how = "explicitly" if span is not None else "(the default)"
-                yield Finding(f"{iface.name} runs {run.label} with next-hop-self on {how}: "
-                              f"{_phase_note(severity)}, spokes get the hub as next hop for each other's "
-                              "prefixes and never build spoke-to-spoke tunnels",
-                              span or _knob_span(iface, run), severity=severity,
-                              help=f"{_knob_fix(run, iface, 'next-hop-self')}; or Phase 3 ('ip nhrp "
-                                   "redirect' on the hub, 'ip nhrp shortcut' on the spokes)")
+    for iface, severity in _phase2_hubs(ctx):
+        for _family, run in _tunnel_runs(ctx.device, iface):
+            nhs, span = _knob(iface, run, "next_hop_self")
+            if not nhs:
+                continue
+            how = "explicitly" if span is not None else "(the default)"
+            yield Finding(f"{iface.name} runs {run.label} with next-hop-self on {how}: "
+                          f"{_phase_note(severity)}, spokes get the hub as next hop for each other's "
+                          "prefixes and never build spoke-to-spoke tunnels",
+                          span or _knob_span(iface, run), severity=severity,
+                          help=f"{_knob_fix(run, iface, 'next-hop-self')}; or Phase 3 ('ip nhrp "
+                               "redirect' on the hub, 'ip nhrp shortcut' on the spokes)")
 
 
-def _spoke_prefixes(cloud: Cloud, hub_path: str, run: _EigrpRun) -> list[IPNetwork]:
-    """LAN prefixes the cloud's spokes advertise into the same EIGRP AS."""
+def _spoke_prefixes(spokes: list[TunnelRef], run: _EigrpRun) -> list[IPNetwork]:
+    """LAN prefixes the spokes (of the hub's cloud, on other devices) advertise into the same EIGRP AS."""
     prefixes: list[IPNetwork] = []
-    for spoke in cloud.spokes:
-        if spoke.device.path == hub_path:
-            continue
+    for spoke in spokes:
         for inst in spoke.device.routing.eigrp:
             if inst.asn != run.asn or inst.family != run.family:
                 continue
@@ -493,8 +478,7 @@ def _spoke_prefixes(cloud: Cloud, hub_path: str, run: _EigrpRun) -> list[IPNetwo
                     if i.ipv4 is not None and any(n.covers(i.ipv4.ip) for n in inst.networks):
                         prefixes.append(i.ipv4.network)
                 else:
-                    knobs = i.eigrp_for(inst.asn, 6) if inst.asn is not None else None
-                    if inst.style == "named" or (knobs is not None and knobs.enabled):
+                    if inst.style == "named" or eigrp6_enabled(i, inst.asn):
                         prefixes.extend(a.network for a in i.ipv6)
     return list(dict.fromkeys(prefixes))
 
@@ -555,33 +539,26 @@ def eigrp_phase2_hub_summarisation(ctx: DeviceContext) -> Iterator[Finding]:
      network 10.0.0.0 0.0.0.255
     ```
     """
-    device = ctx.device
-    for iface in device.dmvpn_tunnels:
-        if not is_hub(ctx.network, device, iface):
-            continue
-        severity = _phase2(ctx, iface, hub=True)
-        if severity is None:
-            continue
-        cloud = cloud_of(ctx.network, device, iface)
-        for family in _families(iface):
-            for run in _eigrp_runs(device, iface, family):
-                for text, span in _summaries(iface, run):
-                    net = _summary_net(text)
-                    covered: list[IPNetwork] = []
-                    if severity is Severity.WARNING and cloud is not None and net is not None:
-                        known = _spoke_prefixes(cloud, device.path, run)
-                        covered = [p for p in known if p.version == net.version and p.subnet_of(net)]  # type: ignore[arg-type]
-                        if len(known) >= 2 and len(covered) < 2:
-                            continue  # the spokes' LANs are known and the summary does not hide them
-                    what = f"covering {len(covered)} spoke LANs ({', '.join(map(str, covered[:4]))})" \
-                        if len(covered) >= 2 else "that may cover the spokes' LANs"
-                    level = severity if len(covered) >= 2 or severity is Severity.INFO else Severity.INFO
-                    yield Finding(f"{iface.name} advertises the summary {text} {what} out the tunnel: "
-                                  f"{_phase_note(severity)}, spokes then reach each other via the hub and "
-                                  "never build direct tunnels", span, severity=level,
-                                  help="remove the summary (Phase 2), or move to Phase 3 ('ip nhrp "
-                                       "redirect' on the hub, 'ip nhrp shortcut' on the spokes), where "
-                                       "summaries are fine")
+    for iface, severity in _phase2_hubs(ctx):
+        spokes = cloud_peers(ctx.network, ctx.device, iface, "spokes")
+        for _family, run in _tunnel_runs(ctx.device, iface):
+            for text, span in _summaries(iface, run):
+                net = _summary_net(text)
+                covered: list[IPNetwork] = []
+                if severity is Severity.WARNING and net is not None:
+                    known = _spoke_prefixes(spokes, run)
+                    covered = [p for p in known if p.version == net.version and p.subnet_of(net)]  # type: ignore[arg-type]
+                    if len(known) >= 2 and len(covered) < 2:
+                        continue  # the spokes' LANs are known and the summary does not hide them
+                what = f"covering {len(covered)} spoke LANs ({', '.join(map(str, covered[:4]))})" \
+                    if len(covered) >= 2 else "that may cover the spokes' LANs"
+                level = severity if len(covered) >= 2 or severity is Severity.INFO else Severity.INFO
+                yield Finding(f"{iface.name} advertises the summary {text} {what} out the tunnel: "
+                              f"{_phase_note(severity)}, spokes then reach each other via the hub and "
+                              "never build direct tunnels", span, severity=level,
+                              help="remove the summary (Phase 2), or move to Phase 3 ('ip nhrp "
+                                   "redirect' on the hub, 'ip nhrp shortcut' on the spokes), where "
+                                   "summaries are fine")
 
 
 # ------------------------------------------------------------- DMV404-DMV407
@@ -642,10 +619,10 @@ def ospf_p2p_on_mgre(ctx: DeviceContext) -> Iterator[Finding]:
             continue
         hub = is_hub(ctx.network, device, iface)
         spoke = is_spoke(ctx.network, device, iface)
-        for family in _ospf_families(device, iface):
-            if ospf_network_type(iface, 4 if family == 4 else 6) != "point-to-point":
+        for family, kind in _ospf_kinds(device, iface):
+            if kind != "point-to-point":
                 continue
-            cfg = _ospf_cfg(iface, family)
+            cfg = ospf_for(iface, family)
             how = "'ip ospf network point-to-point'" if cfg is not None and cfg.network_type else \
                 "the point-to-point type (the Tunnel default)"
             proto = "OSPFv3" if family == 6 else "OSPF"
@@ -721,8 +698,7 @@ def ospf_phase2_p2mp(ctx: DeviceContext) -> Iterator[Finding]:
         severity = _phase2(ctx, iface, hub=hub)
         if severity is None:
             continue
-        for family in _ospf_families(device, iface):
-            kind = ospf_network_type(iface, 4 if family == 4 else 6)
+        for family, kind in _ospf_kinds(device, iface):
             if kind not in _P2MP_TYPES:
                 continue
             yield Finding(f"{iface.name} runs OSPF as {kind}, where every route's next hop is the hub: "
@@ -787,12 +763,11 @@ def ospf_spoke_dr_eligible(ctx: DeviceContext) -> Iterator[Finding]:
     for iface in device.dmvpn_tunnels:
         if not is_spoke(ctx.network, device, iface) or is_hub(ctx.network, device, iface):
             continue
-        for family in _ospf_families(device, iface):
-            kind = ospf_network_type(iface, 4 if family == 4 else 6)
-            priority = _ospf_priority(iface, family)
+        for family, kind in _ospf_kinds(device, iface):
+            priority = ospf_priority(iface, family)
             if kind not in _BROADCAST_TYPES or priority == 0:
                 continue
-            cfg = _ospf_cfg(iface, family)
+            cfg = ospf_for(iface, family)
             explicit = cfg is not None and cfg.priority is not None
             how = f"'{_fam(family)} ospf priority {priority}'" if explicit else "the default priority 1"
             yield Finding(f"{iface.name} is a spoke on a {kind} OSPF network with {how}: it can be elected "
@@ -854,12 +829,9 @@ def ospf_hub_not_dr_eligible(ctx: DeviceContext) -> Iterator[Finding]:
     ```
     """
     device = ctx.device
-    for iface in device.dmvpn_tunnels:
-        if not is_hub(ctx.network, device, iface):
-            continue
-        for family in _ospf_families(device, iface):
-            kind = ospf_network_type(iface, 4 if family == 4 else 6)
-            if kind not in _BROADCAST_TYPES or _ospf_priority(iface, family) != 0:
+    for iface in hub_tunnels(ctx):
+        for family, kind in _ospf_kinds(device, iface):
+            if kind not in _BROADCAST_TYPES or ospf_priority(iface, family) != 0:
                 continue
             eligible = _dr_eligible_spokes(ctx, iface, family)
             span = _ospf_span(device, iface, family, "priority")
@@ -876,19 +848,13 @@ def ospf_hub_not_dr_eligible(ctx: DeviceContext) -> Iterator[Finding]:
                               "priority 0 there is no DR and no adjacency gets past 2-WAY", span, help=fix)
 
 
-def _dr_eligible_spokes(ctx: DeviceContext, iface: Interface, family: int) -> list[TunnelRef]:
+def _dr_eligible_spokes(ctx: DeviceContext, iface: Interface, family: Family) -> list[TunnelRef]:
     if ctx.single:
         return []
-    cloud = cloud_of(ctx.network, ctx.device, iface)
-    found: list[TunnelRef] = []
-    for spoke in cloud.spokes if cloud is not None else []:
-        if spoke.device.path == ctx.device.path:
-            continue
-        if ospf_on(spoke.device, spoke.interface, 4 if family == 4 else 6) \
-                and ospf_network_type(spoke.interface, 4 if family == 4 else 6) in _BROADCAST_TYPES \
-                and _ospf_priority(spoke.interface, family) > 0:
-            found.append(spoke)
-    return found
+    return [spoke for spoke in cloud_peers(ctx.network, ctx.device, iface, "spokes")
+            if ospf_on(spoke.device, spoke.interface, family)
+            and ospf_network_type(spoke.interface, family) in _BROADCAST_TYPES
+            and ospf_priority(spoke.interface, family) > 0]
 
 
 # ------------------------------------------------------------- DMV408-DMV412
@@ -1007,13 +973,11 @@ def bgp_listen_range_misses_tunnel(ctx: DeviceContext) -> Iterator[Finding]:
     bgp = device.routing.bgp
     if bgp is None or not bgp.listen_ranges:
         return
-    for iface in device.dmvpn_tunnels:
-        if not is_hub(ctx.network, device, iface):
-            continue
+    for iface in hub_tunnels(ctx):
         igp = any(eigrp_on(device, iface, f) or ospf_on(device, iface, f) for f in (4, 6))
         if igp or rip_on(device, iface):
             continue
-        nets = _subnets(iface)
+        nets = tunnel_subnets(iface)
         if not nets:
             continue
         if any(_overlap(r.prefix, n) for r in bgp.listen_ranges for n in nets):
@@ -1092,12 +1056,7 @@ def bgp_phase2_next_hop_self(ctx: DeviceContext) -> Iterator[Finding]:
     if bgp is None:
         return
     reported: set[str] = set()
-    for iface in device.dmvpn_tunnels:
-        if not is_hub(ctx.network, device, iface):
-            continue
-        severity = _phase2(ctx, iface, hub=True)
-        if severity is None:
-            continue
+    for iface, severity in _phase2_hubs(ctx):
         for n in _spoke_facing(bgp, iface, ctx.network, device):
             if n.id in reported or n.remote_as != bgp.asn or not n.next_hop_self:
                 continue
@@ -1107,7 +1066,7 @@ def bgp_phase2_next_hop_self(ctx: DeviceContext) -> Iterator[Finding]:
             yield Finding(f"hub {iface.name}: iBGP {_describe(n)} has 'next-hop-self"
                           f"{' all' if n.next_hop_self_all else ''}': {_phase_note(severity)}, spokes get "
                           "the hub as next hop for each other's prefixes and never build direct tunnels",
-                          _neighbor_span(n, "next_hop_self"), severity=severity,
+                          bgp_neighbor_span(n, "next_hop_self"), severity=severity,
                           help=f"remove 'neighbor {n.id} next-hop-self' towards the spokes (Phase 2), or "
                                "move to Phase 3")
 
@@ -1173,9 +1132,7 @@ def ibgp_hub_not_route_reflector(ctx: DeviceContext) -> Iterator[Finding]:
     if bgp.aggregates or any(n.prefix.prefixlen == 0 for n in bgp.networks):
         return  # the hub sends an aggregate or a default
     reported: set[str] = set()
-    for iface in device.dmvpn_tunnels:
-        if not is_hub(ctx.network, device, iface):
-            continue
+    for iface in hub_tunnels(ctx):
         for n in _spoke_facing(bgp, iface, ctx.network, device):
             if n.id in reported or n.remote_as != bgp.asn or n.route_reflector_client or n.default_originate:
                 continue
@@ -1183,7 +1140,7 @@ def ibgp_hub_not_route_reflector(ctx: DeviceContext) -> Iterator[Finding]:
             yield Finding(f"hub {iface.name}: iBGP {_describe(n)} towards the spokes is not a "
                           "route-reflector client and gets no default or aggregate: iBGP does not pass one "
                           "spoke's routes to another, so spokes never learn each other's prefixes",
-                          _neighbor_span(n, "remote_as"),
+                          bgp_neighbor_span(n, "remote_as"),
                           help=f"'neighbor {n.id} route-reflector-client' under the address family, or "
                                f"'neighbor {n.id} default-originate' (Phase 1/3)")
 
@@ -1335,8 +1292,8 @@ def ebgp_same_as_spokes_phase2(network: Network) -> Iterator[Finding]:
                 yield Finding(
                     f"{hub.label}: eBGP spokes {', '.join(s.label for s, _ in members)} share AS {asn} "
                     "in a Phase 2 cloud: each drops the others' routes (its own AS is in the path), so they "
-                    "never learn each other's prefixes", _neighbor_span(facing[0], "remote_as"),
-                    related=tuple(Related(span=_neighbor_span(n, "remote_as"),
+                    "never learn each other's prefixes", bgp_neighbor_span(facing[0], "remote_as"),
+                    related=tuple(Related(span=bgp_neighbor_span(n, "remote_as"),
                                           message=f"{s.label} has no 'allowas-in' towards the hub")
                                   for s, n in lacking),
                     help=f"'neighbor {hub_address} allowas-in' on the spokes, or 'neighbor {facing[0].id} "
@@ -1395,7 +1352,7 @@ def ipv6_dmvpn_no_routing_protocol(ctx: DeviceContext) -> Iterator[Finding]:
     device = ctx.device
     for iface in device.dmvpn_tunnels:
         nhrp6 = iface.nhrp6
-        if nhrp6 is None or not (iface.ipv6 or iface.ipv6_enabled or iface.ipv6_link_local is not None):
+        if nhrp6 is None or not has_ipv6(iface):
             continue  # no IPv6 address at all: nothing can run over it (DMV104 reports the address)
         if eigrp_on(device, iface, 6) or ospf_on(device, iface, 6, include_passive=True):
             continue
@@ -1412,7 +1369,7 @@ def _bgp_v6_on(device: Device, iface: Interface) -> bool:
     bgp = device.routing.bgp
     if bgp is None:
         return False
-    nets = _subnets(iface)
+    nets = tunnel_subnets(iface)
     v6 = [n for n in nets if n.version == 6]
     if any(_overlap(r.prefix, n) for r in bgp.listen_ranges for n in v6):
         return True
@@ -1494,7 +1451,7 @@ def recursive_routing_risk(ctx: DeviceContext) -> Iterator[Finding]:
     device = ctx.device
     for iface in device.dmvpn_tunnels:
         src = src_if(device, iface)
-        if src is None or src.name == iface.name or (src.vrf or None) != (iface.vrf or None):
+        if src is None or src.name == iface.name or not same_vrf(src.vrf, iface.vrf):
             continue  # front-door VRF: the NBMA route cannot come through the tunnel
         hit = _shared_igp(device, iface, src)
         if hit is None:
@@ -1510,14 +1467,14 @@ def recursive_routing_risk(ctx: DeviceContext) -> Iterator[Finding]:
 def _shared_igp(device: Device, tunnel: Interface, src: Interface) -> tuple[str, Span] | None:
     """The IGP process enabled on both the tunnel and its source, with the command doing it on the source."""
     for e in device.routing.eigrp:
-        if e.family != 4 or (e.vrf or None) != (tunnel.vrf or None):
+        if e.family != 4 or not same_vrf(e.vrf, tunnel.vrf):
             continue
         on_tunnel = _igp_statement(e.networks, tunnel)
         on_src = _igp_statement(e.networks, src)
         if on_tunnel is not None and on_src is not None:
             return f"EIGRP {e.asn}", on_src.span
     for o in device.routing.ospf:
-        if o.family != 4 or (o.vrf or None) != (tunnel.vrf or None):
+        if o.family != 4 or not same_vrf(o.vrf, tunnel.vrf):
             continue
         on_tunnel_span = _ospf_enable(o, tunnel)
         on_src_span = _ospf_enable(o, src)

@@ -8,19 +8,27 @@ other families (roles, IGP coverage, NBMA addresses) come from :mod:`iosdmvpn.ch
 from __future__ import annotations
 
 from collections.abc import Iterator
-from ipaddress import IPv4Address, IPv6Address, ip_address
+from ipaddress import IPv4Address, IPv6Address
 
 from iosdmvpn.checks.facts import (
+    acting_hub_tunnels,
     acts_as_hub,
-    cloud_of,
-    eigrp_instances_on,
+    cloud_peers,
+    eigrp_instances_all,
     header_span,
+    ip_literal,
     is_spoke,
     local_nbma,
+    nhrp_cmd,
     nhrp_configured,
     nhs_clients,
+    protections,
     public,
+    release_at_least,
+    same_vrf,
+    source_text,
     src_if,
+    tunnels_with_config,
     unparsed,
     version_text,
 )
@@ -33,17 +41,6 @@ from iosdmvpn.source import Span
 
 _GRE_MODES = frozenset({TunnelMode.GRE_IP, TunnelMode.GRE_MULTIPOINT, TunnelMode.GRE_MULTIPOINT_IPV6,
                         TunnelMode.GRE_IPV6})
-
-
-def _tunnels(ctx: DeviceContext) -> Iterator[Interface]:
-    """The device's DMVPN tunnels (each has ``.tunnel`` set)."""
-    yield from ctx.device.dmvpn_tunnels
-
-
-def _source_text(iface: Interface) -> str:
-    t = iface.tunnel
-    assert t is not None
-    return t.source_interface or str(t.source_address)
 
 
 def _ipv4_overlay(iface: Interface) -> bool:
@@ -94,9 +91,8 @@ def tunnel_source_missing(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
-        assert iface.tunnel is not None
-        if not iface.tunnel.has_source and not unparsed(iface, "tunnel source"):
+    for iface, t in tunnels_with_config(ctx):
+        if not t.has_source and not unparsed(iface, "tunnel source"):
             yield Finding(f"{iface.name} has no 'tunnel source': GRE has no NBMA address to send from, "
                           "so the tunnel stays down", header_span(iface),
                           help="add 'tunnel source <WAN interface>'")
@@ -142,9 +138,7 @@ def tunnel_source_undefined(ctx: DeviceContext) -> Iterator[Finding]:
     device = ctx.device
     dynamic = any(i.ipv4_mode in ("dhcp", "negotiated") for i in device.interfaces)
     fragment = all(i.tunnel is not None for i in device.interfaces)
-    for iface in _tunnels(ctx):
-        t = iface.tunnel
-        assert t is not None
+    for iface, t in tunnels_with_config(ctx):
         if t.source_interface is not None and device.interface(t.source_interface) is None:
             note = " (the file defines no other interface: a fragment?)" if fragment else ""
             yield Finding(f"{iface.name}: 'tunnel source {t.source_interface}' names an interface that is "
@@ -190,9 +184,7 @@ def tunnel_source_unusable(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
-        t = iface.tunnel
-        assert t is not None
+    for iface, t in tunnels_with_config(ctx):
         src = src_if(ctx.device, iface)
         if src is None:
             continue
@@ -247,7 +239,7 @@ def tunnel_no_overlay_address(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
+    for iface in ctx.device.dmvpn_tunnels:
         if nhrp_configured(iface.nhrp) and not unparsed(iface, "ip address"):
             if iface.ipv4_mode == "none" and not unparsed(iface, "ip unnumbered"):
                 yield Finding(f"{iface.name} runs 'ip nhrp' but has no IPv4 address: there is no tunnel "
@@ -308,16 +300,14 @@ def hub_not_multipoint(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
-        t = iface.tunnel
-        assert t is not None
+    for iface, t in tunnels_with_config(ctx):
         if iface.is_mgre or t.mode not in _GRE_MODES:
             continue
         span = t.at("destination") if t.destination is not None else _mode_span(iface)
         dyn = [n for n in iface.nhrp_families() if n.multicast_dynamic is True]
         clients = 0 if ctx.single else _nhs_client_count(ctx.network, ctx.device, iface)
         if dyn:
-            cmd = "ipv6 nhrp" if dyn[0].family == 6 else "ip nhrp"
+            cmd = nhrp_cmd(dyn[0])
             yield Finding(f"{iface.name} is configured as a hub ('{cmd} map multicast dynamic') but is "
                           f"point-to-point GRE ('tunnel mode {t.mode}'): it can reach only one peer",
                           span, related=(Related(span=dyn[0].at("multicast_dynamic"),
@@ -362,9 +352,7 @@ def mgre_with_destination(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
-        t = iface.tunnel
-        assert t is not None
+    for iface, t in tunnels_with_config(ctx):
         if iface.is_mgre and t.destination is not None:
             yield Finding(f"{iface.name} is multipoint GRE but also has 'tunnel destination "
                           f"{t.destination}'; mGRE learns destinations from NHRP", t.at("destination"),
@@ -379,7 +367,7 @@ def _hub_shows_spoke_to_spoke_intent(ref: TunnelRef) -> str | None:
         return f"hub {ref.label} has 'ip nhrp redirect' (Phase 3)"
     if any(e.next_hop_self is False for e in iface.eigrp):
         return f"hub {ref.label} has 'no ip next-hop-self eigrp' (Phase 2)"
-    for e in eigrp_instances_on(ref.device, iface, 4) + eigrp_instances_on(ref.device, iface, 6):
+    for e in eigrp_instances_all(ref.device, iface):
         af = e.af_interface(iface.name)
         if e.style == "named" and af is not None and af.next_hop_self is False:
             return f"hub {ref.label} has 'no next-hop-self' in EIGRP {e.name} (Phase 2)"
@@ -432,9 +420,7 @@ def spoke_p2p_gre(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
-        t = iface.tunnel
-        assert t is not None
+    for iface, t in tunnels_with_config(ctx):
         if iface.is_mgre or t.destination is None or t.mode not in _GRE_MODES:
             continue
         if not is_spoke(ctx.network, ctx.device, iface):
@@ -446,10 +432,7 @@ def spoke_p2p_gre(ctx: DeviceContext) -> Iterator[Finding]:
         related: tuple[Related, ...] = ()
         why = ""
         if not ctx.single:
-            cloud = cloud_of(ctx.network, ctx.device, iface)
-            for hub in cloud.hubs if cloud is not None else []:
-                if hub.device.path == ctx.device.path:
-                    continue
+            for hub in cloud_peers(ctx.network, ctx.device, iface, "hubs"):
                 reason = _hub_shows_spoke_to_spoke_intent(hub)
                 if reason is not None:
                     severity, why = Severity.WARNING, f"; {reason}, so spoke-to-spoke tunnels are intended"
@@ -470,11 +453,10 @@ def _eigrp_share_lowered(device: Device, iface: Interface) -> bool:
     """``ip bandwidth-percent eigrp N`` / named ``bandwidth-percent`` below 50 % on the tunnel."""
     if any(e.bandwidth_percent is not None and e.bandwidth_percent < 50 for e in iface.eigrp):
         return True
-    for family in (4, 6):
-        for e in eigrp_instances_on(device, iface, family):
-            af = e.af_interface(iface.name)
-            if af is not None and af.bandwidth_percent is not None and af.bandwidth_percent < 50:
-                return True
+    for e in eigrp_instances_all(device, iface):
+        af = e.af_interface(iface.name)
+        if af is not None and af.bandwidth_percent is not None and af.bandwidth_percent < 50:
+            return True
     return False
 
 
@@ -526,11 +508,11 @@ def tunnel_bandwidth_default(ctx: DeviceContext) -> Iterator[Finding]:
     ```
     """
     device = ctx.device
-    old_or_unknown = device.version is None or device.version < (15, 0)
-    for iface in _tunnels(ctx):
+    old_or_unknown = not release_at_least(device, 15)
+    for iface in device.dmvpn_tunnels:
         if iface.bandwidth is not None or unparsed(iface, "bandwidth"):
             continue
-        instances = eigrp_instances_on(device, iface, 4) + eigrp_instances_on(device, iface, 6)
+        instances = eigrp_instances_all(device, iface)
         hub = acts_as_hub(ctx.network, device, iface)
         default = "9 kbit/s on IOS 12.x, 100 kbit/s on IOS 15.x/IOS-XE"
         if instances:
@@ -590,13 +572,12 @@ def ip_mtu_not_reduced(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel protection ipsec profile DMVPN
     ```
     """
-    for iface in _tunnels(ctx):
-        assert iface.tunnel is not None
+    for iface, t in tunnels_with_config(ctx):
         if not _ipv4_overlay(iface) or unparsed(iface, "ip mtu"):
             continue
         if iface.ip_mtu is not None and iface.ip_mtu <= 1400:
             continue
-        protected = iface.tunnel.protection is not None
+        protected = t.protection is not None
         severity = Severity.WARNING if protected else None
         what = "IPsec-protected " if protected else ""
         if iface.ip_mtu is None:
@@ -644,7 +625,7 @@ def tcp_mss_not_clamped(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
+    for iface in ctx.device.dmvpn_tunnels:
         if not _ipv4_overlay(iface) or unparsed(iface, "ip tcp adjust-mss"):
             continue
         if iface.tcp_mss is None:
@@ -696,11 +677,10 @@ def ipv6_mtu_mss(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
-        assert iface.tunnel is not None
+    for iface, t in tunnels_with_config(ctx):
         if not nhrp_configured(iface.nhrp6) or unparsed(iface, "ipv6 mtu"):
             continue
-        protected = iface.tunnel.protection is not None
+        protected = t.protection is not None
         severity = Severity.WARNING if protected else None
         if iface.ipv6_mtu is None:
             yield Finding(f"{iface.name} runs IPv6 NHRP with the default IPv6 MTU: no room for GRE"
@@ -752,7 +732,7 @@ def gre_keepalive_on_dmvpn(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
+    for iface in ctx.device.dmvpn_tunnels:
         if iface.keepalive:
             yield Finding(f"{iface.name} has GRE keepalives, which DMVPN does not support (no destination to "
                           "probe on mGRE; unsupported with tunnel protection)", iface.at("keepalive"),
@@ -978,11 +958,9 @@ def fvrf_source_vrf_mismatch(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel vrf INET
     ```
     """
-    for iface in _tunnels(ctx):
-        t = iface.tunnel
-        assert t is not None
+    for iface, t in tunnels_with_config(ctx):
         src = src_if(ctx.device, iface)
-        if src is None or (t.vrf or None) == (src.vrf or None):
+        if src is None or same_vrf(t.vrf, src.vrf):
             continue
         src_vrf = f"VRF {src.vrf}" if src.vrf else "the global table"
         src_span = src.at("vrf") if src.vrf else header_span(src)
@@ -1047,11 +1025,7 @@ def ivrf_in_crypto_profile(ctx: DeviceContext) -> Iterator[Finding]:
     isakmp = {p.name: p for p in crypto.isakmp_profiles}
     ikev2 = {p.name: p for p in crypto.ikev2_profiles}
     users: dict[tuple[str, str], list[Interface]] = {}
-    for iface in _tunnels(ctx):
-        assert iface.tunnel is not None
-        prot = iface.tunnel.protection
-        if prot is None:
-            continue
+    for iface, prot in protections(ctx.device.dmvpn_tunnels):
         profile = ipsec.get(prot.profile) if prot.profile else None
         v1 = [n for n in (prot.isakmp_profile, profile.isakmp_profile if profile else None) if n]
         v2 = [n for n in (prot.ikev2_profile, profile.ikev2_profile if profile else None) if n]
@@ -1081,13 +1055,6 @@ def ivrf_in_crypto_profile(ctx: DeviceContext) -> Iterator[Finding]:
 
 def _is_v6(address: IPAddress) -> bool:
     return isinstance(address, IPv6Address)
-
-
-def _literal(text: str) -> IPAddress | None:
-    try:
-        return ip_address(text)
-    except ValueError:
-        return None
 
 
 @rule("DMV117", "transport-af-mismatch", Severity.ERROR)
@@ -1127,9 +1094,7 @@ def transport_af_mismatch(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
-        t = iface.tunnel
-        assert t is not None
+    for iface, t in tunnels_with_config(ctx):
         if t.mode not in _GRE_MODES:
             continue
         v6 = t.mode.ipv6_transport
@@ -1145,12 +1110,12 @@ def transport_af_mismatch(ctx: DeviceContext) -> Iterator[Finding]:
             yield Finding(f"{iface.name}: source {t.source_address} is not {family}, as {mode} requires",
                           t.at("source_address"), related=related)
         if t.destination is not None:
-            dst = _literal(t.destination)
+            dst = ip_literal(t.destination)
             if dst is not None and _is_v6(dst) != v6:
                 yield Finding(f"{iface.name}: 'tunnel destination {dst}' is not {family}, as {mode} requires",
                               t.at("destination"), related=related)
         for n in iface.nhrp_families():
-            cmd = "ipv6 nhrp" if n.family == 6 else "ip nhrp"
+            cmd = nhrp_cmd(n)
             for m in n.maps:
                 if m.nbma is not None and _is_v6(m.nbma) != v6:
                     yield Finding(f"{iface.name}: '{cmd} map {m.protocol} {m.nbma}' has a non-{family} NBMA "
@@ -1209,9 +1174,7 @@ def hub_ip_redirects_on(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel mode gre multipoint
     ```
     """
-    for iface in _tunnels(ctx):
-        if not acts_as_hub(ctx.network, ctx.device, iface):
-            continue
+    for iface in acting_hub_tunnels(ctx):
         if iface.ip_redirects and _ipv4_overlay(iface):
             yield Finding(f"hub {iface.name} sends ICMP redirects for the spoke traffic it hair-pins",
                           header_span(iface), help="add 'no ip redirects'")
@@ -1258,9 +1221,7 @@ def dmvpn_unprotected(ctx: DeviceContext) -> Iterator[Finding]:
      tunnel protection ipsec profile DMVPN
     ```
     """
-    for iface in _tunnels(ctx):
-        t = iface.tunnel
-        assert t is not None
+    for iface, t in tunnels_with_config(ctx):
         if t.protection is not None or t.mode not in _GRE_MODES or unparsed(iface, "tunnel protection"):
             continue
         src = src_if(ctx.device, iface)
@@ -1269,7 +1230,7 @@ def dmvpn_unprotected(ctx: DeviceContext) -> Iterator[Finding]:
         nbma = local_nbma(ctx.device, iface)
         if nbma == "dynamic":
             severity: Severity | None = Severity.WARNING
-            where = f"its NBMA address on {src.name if src else _source_text(iface)} is provider-assigned"
+            where = f"its NBMA address on {src.name if src else source_text(t)} is provider-assigned"
         elif isinstance(nbma, IPv4Address | IPv6Address) and public(nbma):
             severity, where = Severity.WARNING, f"its NBMA address {nbma} is public"
         else:

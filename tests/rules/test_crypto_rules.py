@@ -5,37 +5,20 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from rules_helpers import (
+    ERR,
+    INFO,
+    WARN,
+    check_good_examples,
+    check_registered,
+    dev_network,
+    example_devices,
+    hits,
+    line_of,
+    lint,
+)
 
 from iosdmvpn.checks import REGISTRY, Scope, run_rules
-from iosdmvpn.checks.registry import DEVICE_SEPARATOR
-from iosdmvpn.diagnostics import Diagnostic, Severity
-from iosdmvpn.model.network import Network
-from iosdmvpn.parse import parse_text
-
-ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-
-def _network(*texts: str) -> Network:
-    devices = []
-    for n, text in enumerate(texts):
-        result = parse_text(textwrap.dedent(text), f"dev{n}.cfg")
-        assert result.device is not None
-        devices.append(result.device)
-    return Network(devices)
-
-
-def lint(code: str, *texts: str) -> list[Diagnostic]:
-    """Run one rule over the given configs (one device each), findings sorted by file and line."""
-    rule = REGISTRY.get(code)
-    assert rule is not None, code
-    found = run_rules(_network(*texts), [rule])
-    assert all(d.code == code for d in found), found  # never DMV999 (a crash)
-    return sorted(found, key=lambda d: (d.span.path, d.span.line, d.span.column))
-
-
-def hits(code: str, *texts: str) -> list[tuple[Severity, int]]:
-    return [(d.severity, d.span.line) for d in lint(code, *texts)]
-
 
 CATALOGUE = {
     "DMV301": ("protection-profile-undefined", ERR), "DMV302": ("profile-transform-set-missing", ERR),
@@ -74,13 +57,7 @@ BAD = {
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_registered_as_catalogued(code: str) -> None:
-    rule = REGISTRY.get(code)
-    assert rule is not None
-    name, severity = CATALOGUE[code]
-    assert (rule.name, rule.severity, rule.scope) == (name, severity, Scope.DEVICE)
-    assert rule.func.__name__ == name.replace("-", "_")
-    assert rule.summary and rule.why
-    assert rule.examples("Bad") and rule.examples("Good")
+    check_registered(code, *CATALOGUE[code], Scope.DEVICE)
 
 
 @pytest.mark.parametrize("code", sorted(BAD))
@@ -89,7 +66,7 @@ def test_bad_example_fires_at_the_command(code: str) -> None:
     assert rule is not None
     (example,) = rule.examples("Bad")
     text = textwrap.dedent(example)
-    found = lint(code, *text.split(DEVICE_SEPARATOR))
+    found = lint(code, *example_devices(example))
     assert [(d.severity, d.span.line) for d in found] == [(s, n) for s, n, _ in BAD[code]]
     lines = text.splitlines()
     for d, (_, n, command) in zip(found, BAD[code], strict=True):
@@ -99,10 +76,7 @@ def test_bad_example_fires_at_the_command(code: str) -> None:
 
 @pytest.mark.parametrize("code", sorted(BAD))
 def test_good_example_is_silent(code: str) -> None:
-    rule = REGISTRY.get(code)
-    assert rule is not None
-    for example in rule.examples("Good"):
-        assert lint(code, *textwrap.dedent(example).split(DEVICE_SEPARATOR)) == []
+    check_good_examples(code)
 
 
 # --------------------------------------------------------------- shared configs
@@ -177,12 +151,6 @@ def spoke(crypto: str = IKEV1 + TRANSPORT, nbma: str = "198.51.100.2",
 def hub(crypto: str = IKEV1 + TRANSPORT, nbma: str = "203.0.113.1",
         profile: str = "DMVPN", extra: str = "") -> str:
     return f"hostname hub\n{crypto}{HUB_TUNNEL.format(nbma=nbma, profile=profile)}{extra}"
-
-
-def line_of(text: str, command: str) -> int:
-    numbers = [n for n, line in enumerate(textwrap.dedent(text).splitlines(), 1) if line.strip() == command]
-    assert len(numbers) == 1, (command, numbers)
-    return numbers[0]
 
 
 # --------------------------------------------------------------------- DMV301-303
@@ -534,7 +502,7 @@ def test_no_crypto_rule_prints_a_secret() -> None:
               "crypto ipsec transform-set TS esp-des\ncrypto ipsec profile DMVPN\n set transform-set TS\n")
     text = "version 17.12\n" + spoke(crypto=crypto)
     rules = [r for r in REGISTRY if r.code.startswith("DMV3")]
-    found = run_rules(_network(text), rules)
+    found = run_rules(dev_network(text), rules)
     assert found and not [d for d in found if d.code == "DMV999"]
     for d in found:
         assert secret not in d.message + (d.help or "") + "".join(r.message for r in d.related), d.code

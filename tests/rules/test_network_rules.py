@@ -9,15 +9,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from rules_helpers import ERR, INFO, WARN, lint_network, parse_network
 
-from iosdmvpn.checks import REGISTRY, Scope, run_rules
+from iosdmvpn.checks import REGISTRY, Scope
 from iosdmvpn.checks import network as network_rules
 from iosdmvpn.checks.registry import DEVICE_SEPARATOR, Rule
 from iosdmvpn.diagnostics import Diagnostic, Severity
 from iosdmvpn.model.network import Network
-from iosdmvpn.parse import parse_file, parse_text
+from iosdmvpn.parse import parse_file
 
-ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
 NETWORK_RULES: list[Rule] = [r for r in REGISTRY if r.code.startswith("DMV5")]
@@ -78,22 +78,12 @@ def devices(example: str) -> list[str]:
 
 
 def network(*texts: str, complete: bool = False, nat: dict[str, str] | None = None) -> Network:
-    devs = []
-    for i, text in enumerate(texts):
-        result = parse_text(text, path=f"dev{i}.cfg")
-        assert result.device is not None
-        devs.append(result.device)
-    from ipaddress import ip_address
-
-    return Network(devs, complete=complete,
-                   nat={ip_address(a): ip_address(b) for a, b in (nat or {}).items()})
+    return parse_network(((f"dev{i}.cfg", text) for i, text in enumerate(texts)), complete=complete, nat=nat)
 
 
 def lint(net: Network, codes: set[str] | None = None) -> list[Diagnostic]:
     rules = [r for r in NETWORK_RULES if codes is None or r.code in codes]
-    found = run_rules(net, rules)
-    assert not [d for d in found if d.code == "DMV999"], found
-    return sorted(found, key=Diagnostic.sort_key)
+    return sorted(lint_network(net, rules), key=Diagnostic.sort_key)
 
 
 def codes_of(found: list[Diagnostic]) -> set[str]:

@@ -2,51 +2,20 @@
 
 from __future__ import annotations
 
-import textwrap
+from functools import partial
 
 import pytest
+import rules_helpers
+from rules_helpers import ERR, INFO, WARN, check_good_examples, check_registered, example_devices, line_of
 
-from iosdmvpn.checks import REGISTRY, Scope, run_rules
-from iosdmvpn.checks.registry import DEVICE_SEPARATOR
-from iosdmvpn.diagnostics import Diagnostic, Severity
-from iosdmvpn.model.network import Network
-from iosdmvpn.parse import parse_text
+from iosdmvpn.checks import REGISTRY, Scope
 
-ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 DEV, NET = Scope.DEVICE, Scope.NETWORK
 
-
-def _network(*texts: str) -> Network:
-    devices = []
-    for n, text in enumerate(texts):
-        result = parse_text(textwrap.dedent(text), f"dev{n}.cfg")
-        assert result.device is not None
-        assert not [d for d in result.diagnostics if d.code in ("DMV003", "DMV004")], result.diagnostics
-        devices.append(result.device)
-    return Network(devices)
-
-
-def lint(code: str, *texts: str) -> list[Diagnostic]:
-    """Run one rule over the given configs (one device each), findings sorted by file and line."""
-    rule = REGISTRY.get(code)
-    assert rule is not None, code
-    found = run_rules(_network(*texts), [rule])
-    assert all(d.code == code for d in found), found  # never DMV999 (a crash)
-    return sorted(found, key=lambda d: (d.span.path, d.span.line, d.span.column))
-
-
-def hits(code: str, *texts: str) -> list[tuple[Severity, int]]:
-    return [(d.severity, d.span.line) for d in lint(code, *texts)]
-
-
-def where(code: str, *texts: str) -> list[tuple[str, Severity, int]]:
-    return [(d.span.path, d.severity, d.span.line) for d in lint(code, *texts)]
-
-
-def line_of(text: str, command: str) -> int:
-    numbers = [n for n, line in enumerate(textwrap.dedent(text).splitlines(), 1) if line.strip() == command]
-    assert len(numbers) == 1, (command, numbers)
-    return numbers[0]
+# Configs here must parse cleanly (no DMV003/DMV004): a broken line would hide what is tested.
+lint = partial(rules_helpers.lint, syntax_clean=True)
+hits = partial(rules_helpers.hits, syntax_clean=True)
+where = partial(rules_helpers.where, syntax_clean=True)
 
 
 CATALOGUE = {
@@ -83,13 +52,7 @@ BAD = {
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_registered_as_catalogued(code: str) -> None:
-    rule = REGISTRY.get(code)
-    assert rule is not None
-    name, severity, scope = CATALOGUE[code]
-    assert (rule.name, rule.severity, rule.scope) == (name, severity, scope)
-    assert rule.func.__name__ == name.replace("-", "_")
-    assert rule.summary and rule.why
-    assert rule.examples("Bad") and rule.examples("Good")
+    check_registered(code, *CATALOGUE[code])
 
 
 @pytest.mark.parametrize("code", sorted(BAD))
@@ -97,7 +60,7 @@ def test_bad_example_fires_at_the_command(code: str) -> None:
     rule = REGISTRY.get(code)
     assert rule is not None
     (example,) = rule.examples("Bad")
-    devices = textwrap.dedent(example).split(DEVICE_SEPARATOR)
+    devices = example_devices(example)
     found = lint(code, *devices)
     assert [(d.span.path, d.severity, d.span.line) for d in found] == [(f, s, n) for f, s, n, _ in BAD[code]]
     for d, (path, _, n, command) in zip(found, BAD[code], strict=True):
@@ -108,10 +71,7 @@ def test_bad_example_fires_at_the_command(code: str) -> None:
 
 @pytest.mark.parametrize("code", sorted(BAD))
 def test_good_example_is_silent(code: str) -> None:
-    rule = REGISTRY.get(code)
-    assert rule is not None
-    for example in rule.examples("Good"):
-        assert lint(code, *textwrap.dedent(example).split(DEVICE_SEPARATOR)) == []
+    check_good_examples(code, syntax_clean=True)
 
 
 # ---------------------------------------------------------------- building blocks
@@ -432,7 +392,7 @@ def _dmv412_devices(hub_extra: str = "", spoke_extra: str = "", phase3: bool = F
     rule = REGISTRY.get("DMV412")
     assert rule is not None
     (bad,) = rule.examples("Bad")
-    hub_text, *spokes = textwrap.dedent(bad).split(DEVICE_SEPARATOR)
+    hub_text, *spokes = example_devices(bad)
     if phase3:
         hub_text = hub_text.replace(" ip nhrp map multicast dynamic\n", " ip nhrp map multicast dynamic\n"
                                     " ip nhrp redirect\n")

@@ -8,44 +8,17 @@ the three routers are linted together.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from functools import partial
 
 import pytest
+from rules_helpers import ERR, INFO, WARN, line_of, replace_line, seed_findings, seed_texts
+from rules_helpers import SEED_FILES as FILES
 
-from iosdmvpn.checks import REGISTRY, run_rules
+from iosdmvpn.checks import REGISTRY
 from iosdmvpn.diagnostics import Severity
-from iosdmvpn.model.network import Network
-from iosdmvpn.parse import parse_text
 
-SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-network"
-FILES = ("hub.cfg", "spoke-a.cfg", "spoke-b.cfg")
 RULES = [r for r in REGISTRY if r.code.startswith(("DMV1", "DMV2"))]
-ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-Finding = tuple[str, str, Severity, int]  # (file, code, severity, line)
-
-
-def seed_texts() -> dict[str, str]:
-    return {name: (SEED / name).read_text(encoding="utf-8") for name in FILES}
-
-
-def lint(texts: dict[str, str], only: str | None = None) -> set[Finding]:
-    names = [only] if only else list(texts)
-    devices = []
-    for name in names:
-        result = parse_text(texts[name], name)
-        assert result.device is not None
-        devices.append(result.device)
-    found = run_rules(Network(devices), RULES)
-    assert not [d for d in found if d.code == "DMV999"], found
-    return {(d.span.path, d.code, d.severity, d.span.line) for d in found}
-
-
-def line_of(text: str, command: str) -> int:
-    """1-based number of the only line whose stripped text is ``command``."""
-    numbers = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == command]
-    assert len(numbers) == 1, (command, numbers)
-    return numbers[0]
+lint = partial(seed_findings, rules=RULES)
 
 
 def test_seed_files_are_the_reference_design() -> None:
@@ -78,12 +51,7 @@ class Variant:
     expected: tuple[tuple[str, Severity, str | None], ...]
 
     def apply(self, texts: dict[str, str]) -> dict[str, str]:
-        text = texts[self.file]
-        lines = text.splitlines(keepends=True)
-        n = line_of(text, self.old) - 1
-        indent = lines[n][: len(lines[n]) - len(lines[n].lstrip())]
-        lines[n:n + 1] = [f"{indent}{line}\n" for line in self.new]
-        return {**texts, self.file: "".join(lines)}
+        return {**texts, self.file: replace_line(texts[self.file], self.old, self.new)}
 
 
 VARIANTS = [

@@ -9,54 +9,21 @@ together.
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
 import pytest
+from rules_helpers import ERR, INFO, WARN, SeedFinding, line_of, seed_findings, seed_texts, seed_without
+from rules_helpers import SEED_FILES as FILES
 
-from iosdmvpn.checks import REGISTRY, run_rules
-from iosdmvpn.diagnostics import Severity
-from iosdmvpn.model.network import Network
-from iosdmvpn.parse import parse_text
+from iosdmvpn.checks import REGISTRY
 
-SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-network"
-FILES = ("hub.cfg", "spoke-a.cfg", "spoke-b.cfg")
 RULES = [r for r in REGISTRY if r.code.startswith(("DMV3", "DMV4"))]
-ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-Finding = tuple[str, str, Severity, int]  # (file, code, severity, line)
+lint = partial(seed_findings, rules=RULES)
 
 
-def seed_texts() -> dict[str, str]:
-    return {name: (SEED / name).read_text(encoding="utf-8") for name in FILES}
-
-
-def lint(texts: dict[str, str], only: str | None = None) -> set[Finding]:
-    names = [only] if only else list(texts)
-    devices = []
-    for name in names:
-        result = parse_text(texts[name], name)
-        assert result.device is not None
-        devices.append(result.device)
-    found = run_rules(Network(devices), RULES)
-    assert not [d for d in found if d.code == "DMV999"], found
-    return {(d.span.path, d.code, d.severity, d.span.line) for d in found}
-
-
-def line_of(text: str, command: str) -> int:
-    """1-based number of the only line whose stripped text is ``command``."""
-    numbers = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == command]
-    assert len(numbers) == 1, (command, numbers)
-    return numbers[0]
-
-
-def remove_line(text: str, command: str) -> str:
-    line_of(text, command)
-    return "".join(line for line in text.splitlines(keepends=True) if line.strip() != command)
-
-
-def baseline(texts: dict[str, str]) -> set[Finding]:
+def baseline(texts: dict[str, str]) -> set[SeedFinding]:
     """What the seed itself gets: the wildcard key (DMV308) and its clear-text storage (DMV317), info only."""
-    found: set[Finding] = set()
+    found: set[SeedFinding] = set()
     for name, text in texts.items():
         key = line_of(text, "crypto isakmp key DMVPNkey address 0.0.0.0")
         found |= {(name, "DMV308", INFO, key), (name, "DMV317", INFO, key)}
@@ -89,18 +56,16 @@ def test_each_seed_router_alone_has_no_error(name: str) -> None:
 
 
 def test_variant_without_the_crypto_ipsec_profile() -> None:
-    texts = seed_texts()
-    hub = remove_line(remove_line(texts["hub.cfg"], "crypto ipsec profile prof"), "set transform-set ts")
-    texts["hub.cfg"] = hub
+    texts = seed_without("hub.cfg", "crypto ipsec profile prof", "set transform-set ts")
+    hub = texts["hub.cfg"]
     protection = line_of(hub, "tunnel protection ipsec profile prof")
     expected = baseline(texts) | {("hub.cfg", "DMV301", ERR, protection)}
     assert lint(texts) == expected
 
 
 def test_variant_without_set_transform_set() -> None:
-    texts = seed_texts()
-    hub = remove_line(texts["hub.cfg"], "set transform-set ts")
-    texts["hub.cfg"] = hub
+    texts = seed_without("hub.cfg", "set transform-set ts")
+    hub = texts["hub.cfg"]
     expected = baseline(texts) | {("hub.cfg", "DMV302", WARN, line_of(hub, "crypto ipsec profile prof"))}
     assert lint(texts) == expected
 
@@ -114,9 +79,8 @@ def test_variant_with_tunnel_mode_transform_sets() -> None:
 
 
 def test_variant_with_split_horizon_on_the_hub() -> None:
-    texts = seed_texts()
-    hub = remove_line(texts["hub.cfg"], "no ip split-horizon eigrp 1")
-    texts["hub.cfg"] = hub
+    texts = seed_without("hub.cfg", "no ip split-horizon eigrp 1")
+    hub = texts["hub.cfg"]
     expected = baseline(texts) | {("hub.cfg", "DMV401", ERR, line_of(hub, "interface Tunnel0"))}
     assert lint(texts) == expected
     # The hub linted alone is still a hub (mGRE, registers nowhere): the same error.

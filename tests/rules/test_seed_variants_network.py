@@ -8,18 +8,12 @@ the hub (or the other spoke) involved.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+import rules_helpers
+from rules_helpers import ERR, INFO, lint_network, parse_network
 
-from iosdmvpn.checks import REGISTRY, run_rules
+from iosdmvpn.checks import REGISTRY
 from iosdmvpn.diagnostics import Diagnostic, Severity
-from iosdmvpn.model.network import Network
-from iosdmvpn.parse import parse_text
-
-SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-network"
-NAMES = ("hub", "spoke-a", "spoke-b")
-ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 Edit = tuple[str, str, str]  # (device, old line, new line)
 # (code, severity, device, text of the line it points at, device of a related span)
@@ -27,17 +21,13 @@ Expected = tuple[str, Severity, str, str, str]
 
 
 def seed_texts() -> dict[str, str]:
-    return {name: (SEED / f"{name}.cfg").read_text(encoding="utf-8") for name in NAMES}
+    """The seed configs by device name (hub, spoke-a, spoke-b)."""
+    return {name.removesuffix(".cfg"): text for name, text in rules_helpers.seed_texts().items()}
 
 
 def lint(texts: dict[str, str], complete: bool = False) -> list[Diagnostic]:
-    devices = []
-    for name, text in texts.items():
-        result = parse_text(text, path=f"{name}.cfg")
-        assert result.device is not None
-        devices.append(result.device)
-    found = run_rules(Network(devices, complete=complete), [r for r in REGISTRY if r.code.startswith("DMV5")])
-    assert not [d for d in found if d.code == "DMV999"], found
+    net = parse_network(((f"{name}.cfg", text) for name, text in texts.items()), complete=complete)
+    found = lint_network(net, [r for r in REGISTRY if r.code.startswith("DMV5")])
     return sorted(found, key=Diagnostic.sort_key)
 
 
@@ -50,9 +40,7 @@ def apply(edits: list[Edit]) -> dict[str, str]:
 
 
 def line_of(text: str, line: str) -> int:
-    numbers = [i for i, candidate in enumerate(text.splitlines(), start=1) if candidate == line]
-    assert len(numbers) == 1, (line, numbers)
-    return numbers[0]
+    return rules_helpers.line_of(text, line, exact=True)
 
 
 VARIANTS: dict[str, tuple[list[Edit], bool, list[Expected]]] = {

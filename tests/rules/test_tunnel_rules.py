@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import textwrap
+from functools import partial
 
 import pytest
+from rules_helpers import EIGRP_TUNNEL as EIGRP
+from rules_helpers import (
+    ERR,
+    INFO,
+    WAN,
+    WARN,
+    check_bad_example,
+    check_good_examples,
+    check_registered,
+    hits,
+    lint,
+    tunnel_node,
+)
 
-from iosdmvpn.checks import REGISTRY, Scope, run_rules
-from iosdmvpn.checks.registry import DEVICE_SEPARATOR
-from iosdmvpn.diagnostics import Diagnostic, Severity
-from iosdmvpn.model.network import Network
-from iosdmvpn.parse import parse_text
-
-ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-
-def _network(*texts: str) -> Network:
-    devices = []
-    for n, text in enumerate(texts):
-        result = parse_text(textwrap.dedent(text), f"dev{n}.cfg")
-        assert result.device is not None
-        devices.append(result.device)
-    return Network(devices)
-
-
-def lint(code: str, *texts: str) -> list[Diagnostic]:
-    """Run one rule over the given configs (one device each), findings sorted by file and line."""
-    rule = REGISTRY.get(code)
-    assert rule is not None, code
-    found = run_rules(_network(*texts), [rule])
-    assert all(d.code == code for d in found), found  # never DMV999 (a crash)
-    return sorted(found, key=lambda d: (d.span.path, d.span.line, d.span.column))
-
-
-def hits(code: str, *texts: str) -> list[tuple[Severity, int]]:
-    return [(d.severity, d.span.line) for d in lint(code, *texts)]
-
-
-def example_devices(example: str) -> list[str]:
-    return [part for part in textwrap.dedent(example).split(DEVICE_SEPARATOR)]
-
+from iosdmvpn.checks import Scope
 
 # ------------------------------------------------------------------ catalogue
 
@@ -83,48 +63,22 @@ BAD = {
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_registered_as_catalogued(code: str) -> None:
-    rule = REGISTRY.get(code)
-    assert rule is not None
-    name, severity = CATALOGUE[code]
-    assert (rule.name, rule.severity, rule.scope) == (name, severity, Scope.DEVICE)
-    assert rule.func.__name__ == name.replace("-", "_")
-    assert rule.summary and rule.why
-    assert rule.examples("Bad") and rule.examples("Good")
+    check_registered(code, *CATALOGUE[code], Scope.DEVICE)
 
 
 @pytest.mark.parametrize("code", sorted(BAD))
 def test_bad_example_reports_exactly_this(code: str) -> None:
-    rule = REGISTRY.get(code)
-    assert rule is not None
-    (example,) = rule.examples("Bad")
-    found = lint(code, *example_devices(example))
-    lines = textwrap.dedent(example).splitlines()
-    got = [(d.severity, d.span.line, lines[d.span.line - 1].strip()) for d in found]
-    expected = BAD[code]
-    assert [(s, n) for s, n, _ in got] == [(s, n) for s, n, _ in expected]
-    for (_, _, text), (_, _, prefix) in zip(got, expected, strict=True):
-        assert text.startswith(prefix)
+    check_bad_example(code, BAD[code])
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_good_example_is_clean(code: str) -> None:
-    rule = REGISTRY.get(code)
-    assert rule is not None
-    for example in rule.examples("Good"):
-        assert lint(code, *example_devices(example)) == []
+    check_good_examples(code)
 
 
 # ------------------------------------------------------------------- fixtures
 
-WAN = """\
-interface GigabitEthernet0/0
- ip address 198.51.100.2 255.255.255.0
-"""
-
-
-def spoke(*tunnel_lines: str, head: str = "hostname spoke1\n", wan: str = WAN, tail: str = "") -> str:
-    body = "".join(f" {line}\n" for line in tunnel_lines)
-    return f"{head}{wan}interface Tunnel0\n{body}{tail}"
+spoke = partial(tunnel_node, head="hostname spoke1\n")
 
 
 # --------------------------------------------------------------------- source
@@ -268,7 +222,6 @@ def test_dmv107_needs_a_spoke() -> None:
 
 # ------------------------------------------------------------------ bandwidth
 
-EIGRP = "router eigrp 1\n network 10.0.0.0 0.0.0.255\n"
 SPOKE_EIGRP = spoke("ip address 10.0.0.2 255.255.255.0", "ip nhrp map multicast 203.0.113.1",
                     "ip nhrp network-id 1", "ip nhrp nhs 10.0.0.1 nbma 203.0.113.1",
                     "tunnel source GigabitEthernet0/0", "tunnel mode gre multipoint", tail=EIGRP)
