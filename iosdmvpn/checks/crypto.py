@@ -27,6 +27,7 @@ from iosdmvpn.checks.facts import (
     local_nbma,
     nhs_entry_nbma,
     protections,
+    public,
     referenced_proposals,
     release_at_least,
     version_text,
@@ -69,11 +70,6 @@ _SIGNATURE_AUTH = frozenset({"rsa-sig", "ecdsa-sig"})
 # rules.md §2.1 ``public``: not RFC 1918 / RFC 6598 / loopback / link-local / ULA. Python's
 # ``is_private`` also counts the documentation ranges (203.0.113.0/24 ...) as private, which
 # would hide the catalogue's own NAT examples, hence this explicit list.
-_NOT_PUBLIC = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"),
-               IPv4Network("100.64.0.0/10"), IPv4Network("127.0.0.0/8"), IPv4Network("169.254.0.0/16"),
-               IPv6Network("fc00::/7"), IPv6Network("fe80::/10"), IPv6Network("::1/128"))
-
-
 # ------------------------------------------------------------------ helpers
 
 
@@ -214,32 +210,27 @@ def _is_wildcard(net: IPv4Network | IPv6Network | None) -> bool:
     return net is not None and net.prefixlen == 0
 
 
-def _public(address: IPAddress) -> bool:
-    """rules.md §2.1 ``public`` (the documentation ranges count as public, as in the catalogue's examples)."""
-    return not any(address.version == n.version and address in n for n in _NOT_PUBLIC)
-
-
 def _nat_reasons(ctx: DeviceContext, iface: Interface) -> list[str]:
     """Why NAT traversal is in play on this tunnel: a spoke with a private NBMA facing a public hub."""
     reasons: list[str] = []
     device, network = ctx.device, ctx.network
     if is_spoke(network, device, iface):
         mine = local_nbma(device, iface)
-        if isinstance(mine, IPv4Address) and not _public(mine):
+        if isinstance(mine, IPv4Address) and not public(mine):
             for nhrp in iface.nhrp_families():
                 for nbma, _ in _nhs_nbmas(nhrp):
-                    if isinstance(nbma, IPv4Address) and _public(nbma):
+                    if isinstance(nbma, IPv4Address) and public(nbma):
                         reasons.append(f"this spoke's NBMA {mine} is private while its hub {nbma} is public")
                         break
     if not ctx.single and is_hub(network, device, iface):
         for spoke in cloud_peers(network, device, iface, "spokes"):
             theirs = local_nbma(spoke.device, spoke.interface)
-            if not isinstance(theirs, IPv4Address) or _public(theirs):
+            if not isinstance(theirs, IPv4Address) or public(theirs):
                 continue
             for address in iface.addresses():
                 for nhrp in spoke.interface.nhrp_families():
                     seen = nhrp.nbma_for(address)
-                    if isinstance(seen, IPv4Address) and _public(seen):
+                    if isinstance(seen, IPv4Address) and public(seen):
                         reasons.append(f"spoke {spoke.label} has the private NBMA {theirs} and reaches "
                                        f"this hub at the public {seen}")
     return list(dict.fromkeys(reasons))

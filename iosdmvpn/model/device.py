@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+from ipaddress import IPv4Network, IPv6Network
 
 from pydantic import BaseModel, ConfigDict
 
@@ -12,10 +12,11 @@ from iosdmvpn.model.crypto import Crypto
 from iosdmvpn.model.interface import Interface, IPAddress
 from iosdmvpn.model.routing import Routing
 
-# RFC 6598 shared address space: carrier-grade NAT, not reachable from the Internet.
-_CGNAT = IPv4Network("100.64.0.0/10")
-_DOCUMENTATION = (IPv4Network("192.0.2.0/24"), IPv4Network("198.51.100.0/24"), IPv4Network("203.0.113.0/24"),
-                  IPv6Network("2001:db8::/32"))
+# Addresses that are not reachable from the Internet (RFC 1918, RFC 6598 carrier-grade NAT,
+# loopback, link-local, IPv6 ULA).
+_NOT_PUBLIC = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"),
+               IPv4Network("100.64.0.0/10"), IPv4Network("127.0.0.0/8"), IPv4Network("169.254.0.0/16"),
+               IPv6Network("fc00::/7"), IPv6Network("fe80::/10"), IPv6Network("::1/128"))
 
 
 class Coverage(BaseModel):
@@ -122,16 +123,10 @@ class Device(IosNode):
 
 
 def is_public(address: IPAddress) -> bool:
-    """Not RFC 1918 / RFC 6598 / loopback / link-local / ULA (rules.md ``public``).
+    """Not RFC 1918 / RFC 6598 / loopback / link-local / ULA (rules.md §2.1 ``public``).
 
-    The documentation ranges (RFC 5737, RFC 3849) count as public: examples use them to
-    stand for Internet addresses.
+    Deliberately the catalogue's list, not :attr:`ipaddress.IPv4Address.is_private`: that
+    also counts the documentation ranges (RFC 5737, RFC 3849) as private, and examples
+    use them to stand for Internet addresses.
     """
-    if any(address in net for net in _DOCUMENTATION if net.version == address.version):
-        return True
-    if isinstance(address, IPv4Address) and address in _CGNAT:
-        return False
-    if isinstance(address, IPv6Address | IPv4Address):
-        return not (address.is_private or address.is_loopback or address.is_link_local)
-    return False
-
+    return not any(address.version == net.version and address in net for net in _NOT_PUBLIC)

@@ -113,8 +113,8 @@ def render_parse(results: Sequence[ParseResult], out: TextIO) -> None:
     times faster than dumping them to dicts and then through :mod:`json`: a 100k-line
     config holds tens of thousands of nodes. The wrapper is written around them.
     """
-    out.write('{"version": %d, "tool": %s, "files": [' % (
-        SCHEMA_VERSION, json.dumps({"name": "iosdmvpn", "version": __version__})))
+    tool = json.dumps({"name": "iosdmvpn", "version": __version__})
+    out.write(f'{{"version": {SCHEMA_VERSION}, "tool": {tool}, "files": [')
     for i, r in enumerate(results):
         head = json.dumps({"path": r.path, "usable": r.usable,
                            "diagnostics": [diagnostic_dict(d) for d in r.diagnostics]}, ensure_ascii=False)
