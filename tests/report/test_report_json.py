@@ -54,7 +54,7 @@ def test_parse_json_streams_the_same_document_as_parse_document() -> None:
     from iosdmvpn.report.json import parse_document, render_parse
 
     seed = Path(__file__).resolve().parents[2] / "examples" / "seed-network"
-    results = [parse_file(seed / "hub.cfg"), parse_file(seed / "spoke-a.cfg"), parse_file(seed / "missing.cfg")]
+    results = [parse_file(seed / name) for name in ("hub.cfg", "spoke-a.cfg", "missing.cfg")]
     out = io.StringIO()
     render_parse(results, out)
     assert _json.loads(out.getvalue()) == _json.loads(_json.dumps(parse_document(results)))
