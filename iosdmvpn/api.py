@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, BinaryIO
 
-from iosdmvpn.parse import ParseResult, parse_bytes, parse_file
+from iosdmvpn.parse import ParseResult, parse_bytes, parse_devices, parse_file
 from iosdmvpn.report.result import FileReport, LintResult
 
 # Settings, suppressions and rules are imported where used: `iosdmvpn parse` needs none of
@@ -200,7 +200,8 @@ def lint(paths: Sequence[str] | None = None, settings: Settings | None = None, *
     files = collect_files(paths, settings, force_exclude=force_exclude)
     results: list[ParseResult] = []
     for i, path in enumerate(files, start=1):
-        results.append(_parse_one(path, stdin, stdin_filename))
+        # A file holding several routers (lab notes, study guides) is linted router by router.
+        results.extend(parse_devices(path) if path != STDIN else [_parse_one(path, stdin, stdin_filename)])
         if progress is not None:
             progress(i, len(files), path)
     return lint_parsed(results, settings, registry=registry)
@@ -243,7 +244,9 @@ def lint_parsed(results: Sequence[ParseResult], settings: Settings, *,
     # directive for a deselected rule is not wrongly reported as unused.
     resolve = suppress_resolver(codes)
     foreign = frozenset(translate_codes())
-    scans = [suppress.scan(r.path, r.source.text, resolve, foreign) for r in usable if r.source is not None]
+    # One scan per file, however many routers it holds.
+    sources = {r.path: r.source for r in usable if r.source is not None}
+    scans = [suppress.scan(path, source.text, resolve, foreign) for path, source in sources.items()]
     kept, suppressed = suppress.apply(raw, scans)
     kept += [p for s in scans for p in s.problems] + suppress.unused(scans, names)
 

@@ -250,7 +250,7 @@ def cloud_peers(network: Network, device: Device, iface: Interface,
     if cloud is None:
         return []
     refs = cloud.hubs if role == "hubs" else cloud.spokes if role == "spokes" else cloud.tunnels
-    return [r for r in refs if r.device.path != device.path]
+    return [r for r in refs if r.device.key != device.key]
 
 
 def _tunnels_where(ctx: DeviceContext, role: Callable[[Network, Device, Interface], bool]
@@ -457,10 +457,10 @@ def nhs_clients(network: Network, device: Device, iface: Interface) -> list[Tunn
     nbma = local_nbma(device, iface)
     if nbma is not None:
         candidates.extend(by_dynamic_nbma.get(nbma, ()))
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, int, str]] = set()
     found: list[TunnelRef] = []
     for ref in candidates:
-        if ref.device.path != device.path and ref.key not in seen:
+        if ref.device.key != device.key and ref.key not in seen:
             seen.add(ref.key)
             found.append(ref)
     order = network.memo("facts.tunnel_order", lambda: {r.key: i for i, r in enumerate(network.tunnels)})

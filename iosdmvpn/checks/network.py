@@ -810,7 +810,7 @@ def spoke_multicast_to_non_hub(network: Network) -> Iterator[Finding]:
                 for nbma, span in _multicast_targets(network, spoke, n):
                     if nbma in hub_nbmas:
                         continue
-                    owners = [t for t in network.by_nbma.get(nbma, []) if t.device.path != spoke.device.path]
+                    owners = [t for t in network.by_nbma.get(nbma, []) if t.device.key != spoke.device.key]
                     if not (network.complete or owners or hubs_known):
                         continue  # the hub it means may be missing from the input
                     if natted and not _private(nbma) and not owners:
@@ -929,7 +929,7 @@ def duplicate_tunnel_address(network: Network) -> Iterator[Finding]:
         for address, refs in holders.items():
             first = refs[0]
             for t in refs[1:]:
-                if t.device.path == first.device.path:
+                if t.device.key == first.device.key:
                     continue
                 yield Finding(
                     message=f"{t.label} uses tunnel address {address}, already used by {first.label}: "
@@ -1043,7 +1043,7 @@ def tunnel_subnet_mismatch(network: Network) -> Iterator[Finding]:
 
 
 def _subnet_too_small(cloud: Cloud) -> Iterator[Finding]:
-    nodes = len({t.device.path for t in cloud.tunnels if t.interface.ipv4 is not None})
+    nodes = len({t.device.key for t in cloud.tunnels if t.interface.ipv4 is not None})
     seen: set[IPv4Network] = set()
     for hub in cloud.hubs:
         if hub.interface.ipv4 is None:
@@ -3244,13 +3244,13 @@ def bgp_listen_limit_too_low(network: Network) -> Iterator[Finding]:
     ```
     """
     for cloud in network.clouds:
-        seen: set[str] = set()
+        seen: set[tuple[str, int]] = set()
         spokes = _spokes(network, cloud)
         for hub in cloud.hubs:
             bgp = hub.device.routing.bgp
-            if bgp is None or not bgp.listen_ranges or hub.device.path in seen:
+            if bgp is None or not bgp.listen_ranges or hub.device.key in seen:
                 continue
-            seen.add(hub.device.path)
+            seen.add(hub.device.key)
             static = {ip_literal(n.id) for n in bgp.neighbors if not n.is_peer_group}
             count = sum(1 for s in spokes
                         if any(a not in static and any(a in r.prefix for r in bgp.listen_ranges)
@@ -3674,7 +3674,7 @@ def duplicate_spoke_nbma(network: Network) -> Iterator[Finding]:
             if nbma is None or nbma == "dynamic":
                 continue
             other = first.setdefault(nbma, spoke)
-            if other.device.path == spoke.device.path:
+            if other.device.key == spoke.device.key:
                 continue
             private = _private(nbma)
             yield Finding(
@@ -3759,7 +3759,7 @@ def ipv6_link_local_duplicate(network: Network) -> Iterator[Finding]:
             if t.interface.nhrp6 is None or ll is None:
                 continue
             other = first.setdefault(ll, t)
-            if other.device.path == t.device.path:
+            if other.device.key == t.device.key:
                 continue
             yield Finding(
                 message=f"{t.label} uses link-local address {ll}, as does {other.label}: IPv6 NHRP and the "

@@ -272,7 +272,7 @@ def _spoke_facing(bgp: Bgp, iface: Interface, network: Network, device: Device) 
         if groups and n.peer_group not in groups:
             continue  # a hub-to-hub session beside the spokes' listen range
         refs = network.by_address.get(ip_address(n.id), [])
-        if any(r.device.path != device.path and network.is_hub(r) for r in refs):
+        if any(r.device.key != device.key and network.is_hub(r) for r in refs):
             continue  # a hub-to-hub session
         found.append(bgp.effective(n))
     return found
@@ -1279,7 +1279,7 @@ def ebgp_same_as_spokes_phase2(network: Network) -> Iterator[Finding]:
             by_asn: dict[str, list[tuple[TunnelRef, BgpNeighbor]]] = {}
             for spoke in cloud.spokes:
                 sb = spoke.device.routing.bgp
-                if spoke.device.path == hub.device.path or sb is None or sb.asn == hub_bgp.asn:
+                if spoke.device.key == hub.device.key or sb is None or sb.asn == hub_bgp.asn:
                     continue
                 toward = [sb.effective(n) for n in sb.neighbors if n.id in hub_addresses]
                 if toward:

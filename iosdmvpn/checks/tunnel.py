@@ -259,7 +259,7 @@ def tunnel_no_overlay_address(ctx: DeviceContext) -> Iterator[Finding]:
 
 
 def _nhs_client_count(network: Network, device: Device, iface: Interface) -> int:
-    return len({ref.device.path for ref in nhs_clients(network, device, iface)})
+    return len({ref.device.key for ref in nhs_clients(network, device, iface)})
 
 
 @rule("DMV105", "hub-not-multipoint", Severity.ERROR, tags=("P2004",))

@@ -52,6 +52,12 @@ class Device(IosNode):
     routing: Routing
     unrecognized: tuple[UnrecognizedLine, ...] = ()
     coverage: Coverage = Coverage()
+    section: int = 0  # which router of a file holding several (0: the first or only one)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Identity of the device in a run: its file and its router section in that file."""
+        return (self.path, self.section)
 
     @property
     def name(self) -> str:

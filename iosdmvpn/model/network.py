@@ -33,17 +33,17 @@ class TunnelRef:
     device: Device
     interface: Interface
     # Computed once: refs are hashed hundreds of thousands of times in a large network.
-    _key: tuple[str, str] = field(init=False, repr=False, compare=False)
+    _key: tuple[str, int, str] = field(init=False, repr=False, compare=False)
     _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        key = (self.device.path, self.interface.name)
+        key = (*self.device.key, self.interface.name)
         object.__setattr__(self, "_key", key)
         object.__setattr__(self, "_hash", hash(key))
 
     @property
-    def key(self) -> tuple[str, str]:
-        """Stable identity: (file path, interface name)."""
+    def key(self) -> tuple[str, int, str]:
+        """Stable identity: (file path, router section in the file, interface name)."""
         return self._key
 
     def __hash__(self) -> int:
@@ -246,7 +246,7 @@ class Network:
         for ref in self.tunnels:
             for address in ref.nhs_addresses():
                 for target in self.by_address.get(address, ()):
-                    if target.device.path != ref.device.path:
+                    if target.device.key != ref.device.key:
                         found.add(target)
         return found
 
@@ -263,13 +263,13 @@ class Network:
     def _resolve(self, ref: TunnelRef, protocol: IPAddress | None, nbma: IPAddress | None
                  ) -> tuple[TunnelRef | None, Literal["address", "nbma"] | None, tuple[TunnelRef, ...]]:
         """The hub a (protocol, NBMA) pair of ``ref`` reaches: by tunnel address, else by NBMA."""
-        path = ref.device.path
+        path = ref.device.key
         candidates: tuple[TunnelRef, ...] = ()
         if nbma is not None:
             candidates = tuple(t for t in self.by_nbma.get(nbma, ())
-                               if t.device.path != path and self.is_hub(t))
+                               if t.device.key != path and self.is_hub(t))
         if protocol is not None:
-            holders = [t for t in self.by_address.get(protocol, ()) if t.device.path != path]
+            holders = [t for t in self.by_address.get(protocol, ()) if t.device.key != path]
             if holders:
                 # Two holders means a duplicate address (DMV507): prefer the one at the NBMA used.
                 best = next((t for t in holders if t in candidates), None)
@@ -375,5 +375,5 @@ class Network:
         """(NHS address, hub tunnel) for each NHS of ``ref`` that is a tunnel in the input."""
         for address in ref.nhs_addresses():
             for target in self.by_address.get(address, ()):
-                if target.device.path != ref.device.path:
+                if target.device.key != ref.device.key:
                     yield address, target

@@ -276,10 +276,13 @@ def parse_text_devices(text: str, path: str = "<string>") -> list[ParseResult]:
         if len(bounds) < 2:
             return [_parse_text(text, path, structure)]  # one router: its structure is done
         results = []
-        for start, end in bounds:
+        for index, (start, end) in enumerate(bounds):
             # Blank lines keep the numbering of the whole file.
             section = "\n" * (start - 1) + "\n".join(raw[start - 1:end]) + "\n"
-            results.append(_parse_text(section, path))
+            result = _parse_text(section, path)
+            if result.device is not None:
+                result.device = result.device.model_copy(update={"section": index})
+            results.append(result)
         return results
 
 

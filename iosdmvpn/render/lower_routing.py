@@ -623,7 +623,7 @@ def _hub_addresses(ctx: DeviceContext, draft: Draft) -> list[IPv4Address]:
     if draft["plan"]["role"] is Role.HUB:
         cloud = ctx.network.cloud_of(draft["ref"])
         for hub in cloud.hubs if cloud is not None else []:
-            if hub.device.path != ctx.device.path and hub.interface.ipv4 is not None:
+            if hub.device.key != ctx.device.key and hub.interface.ipv4 is not None:
                 found.append(hub.interface.ipv4.ip)
     own = draft["plan"]["address"]
     subnet = draft["plan"]["subnet"]

@@ -60,4 +60,4 @@ def render(result: LintResult, out: TextIO, base: Path | None = None) -> None:
             out.write(annotation(d, base) + "\n")
         out.write("::endgroup::\n")
     counts = ", ".join(f"{s}: {n}" for s, n in result.counts().items())
-    out.write(f"iosdmvpn: {len(result.files)} files; {counts}; suppressed: {result.suppressed}\n")
+    out.write(f"iosdmvpn: {result.file_count} files; {counts}; suppressed: {result.suppressed}\n")

@@ -70,7 +70,7 @@ def document(result: LintResult, *, statistics: bool = False) -> dict[str, Any]:
         "files": [_file(f, by_path.get(f.path, [])) for f in result.files],
         "diagnostics": [diagnostic_dict(d) for d in result.diagnostics],
         "summary": {
-            "files": len(result.files),
+            "files": result.file_count,
             "unusable": len(result.unusable),
             **{str(s): n for s, n in counts.items()},
             "suppressed": result.suppressed,

@@ -44,6 +44,11 @@ class LintResult:
         return {f.path: f.source for f in self.files if f.source is not None}
 
     @property
+    def file_count(self) -> int:
+        """Distinct files linted (a file may hold several routers, each with its report)."""
+        return len({f.path for f in self.files})
+
+    @property
     def unusable(self) -> list[FileReport]:
         """Files that could not be linted at all."""
         return [f for f in self.files if not f.usable]

@@ -150,7 +150,7 @@ def render_diagnostic(diagnostic: Diagnostic, sources: dict[str, SourceFile], *,
 def summary(result: LintResult) -> Text:
     """The closing line: counts by severity, files, suppressed findings."""
     counts = result.counts()
-    files = _plural(len(result.files), "file")
+    files = _plural(result.file_count, "file")
     if not result.diagnostics:
         text = styled("All checks passed", "bold green") + f" ({files} linted"
     else:
