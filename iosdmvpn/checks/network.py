@@ -1648,7 +1648,9 @@ def _ike_of(network: Network, ref: TunnelRef) -> _Ike | None:
         psk_local = v2_profile is not None and "pre-share" in v2_profile.authentication_local
         psk_remote = v2_profile is not None and "pre-share" in v2_profile.authentication_remote
     else:
-        keys = _v1_keys(device, isakmp_name, fvrf)
+        # Tunnels of one device share their key table: decrypt and index it once.
+        keys = network.memo(f"v1keys {device.key} {isakmp_name} {fvrf}",
+                            lambda: _v1_keys(device, isakmp_name, fvrf))
         psk_local = psk_remote = False
     psk_v1 = any(p[2] == "pre-share" for variant in (v1 or ()) for p in variant)
     return _Ike(ref=ref, version=version, fvrf=fvrf, span=span, ipsec=ipsec, v1=v1, v1_span=v1_span, v2=v2,
