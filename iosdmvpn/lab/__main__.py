@@ -6,12 +6,13 @@ import argparse
 import sys
 
 from iosdmvpn.lab.environment import detect
+from iosdmvpn.lab.results import PROGRESS_MARKER, RESULT_MARKER
 from iosdmvpn.lab.spec import LabRequest, load_scenario
 from iosdmvpn.lab.vm import LabUnavailable, run_lab
 
 
 def _print_line(stream: str, line: str) -> None:
-    if not line.startswith("@@IOSDMVPN-LAB-RESULT@@"):
+    if not line.startswith((RESULT_MARKER, PROGRESS_MARKER)):
         print(line, file=sys.stderr, flush=True)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -19,7 +20,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from iosdmvpn.lab.checks import Checker
-from iosdmvpn.lab.results import RESULT_MARKER, START_MARKER, LabResult, ScenarioResult
+from iosdmvpn.lab.results import (
+    PROGRESS_MARKER,
+    START_MARKER,
+    CheckResult,
+    LabResult,
+    ProgressEvent,
+    ScenarioResult,
+    result_lines,
+)
 from iosdmvpn.lab.spec import LabRequest, ScenarioSpec
 from iosdmvpn.lab.topology import StepError, Topology, disable_core_dumps, run_parallel
 
@@ -28,6 +37,10 @@ _T0 = time.monotonic()
 
 def log(msg: str) -> None:
     print(f"[{time.monotonic() - _T0:7.2f}] {msg}", file=sys.stderr, flush=True)
+
+
+def emit(event: ProgressEvent) -> None:
+    print(PROGRESS_MARKER + " " + event.model_dump_json(exclude_none=True), file=sys.stderr, flush=True)
 
 
 def parse_request(raw: Any, base: Path) -> LabRequest:
@@ -44,9 +57,18 @@ def run_scenario(spec: ScenarioSpec, workroot: Path, keep: bool) -> ScenarioResu
     t0 = time.monotonic()
     res = ScenarioResult(name=spec.name)
     topo = Topology(spec, workroot, log)
-    checker = Checker(topo, t0, log)
+
+    def on_record(check: CheckResult) -> None:
+        emit(ProgressEvent(kind="check", scenario=spec.name, check=check))
+
+    def stage(name: str) -> None:
+        emit(ProgressEvent(kind="stage", scenario=spec.name, stage=name))
+
+    checker = Checker(topo, t0, log, on_record)
     wanted = set(spec.checks)
     log(f"scenario {spec.name}: {len(spec.devices)} devices ({spec.description})")
+    emit(ProgressEvent(kind="scenario", scenario=spec.name, detail=spec.description))
+    stage("setup")
     try:
         try:
             topo.build_underlay()
@@ -69,6 +91,7 @@ def run_scenario(spec: ScenarioSpec, workroot: Path, keep: bool) -> ScenarioResu
         res.timings.setup_s = round(time.monotonic() - t0, 2)
         if checker.unexpected_failure:
             raise StepError("setup failed")
+        stage("daemons")
         t_daemons = time.monotonic()
         for name, out in run_parallel(list(topo.nodes.values()), topo.start_frr).items():
             if isinstance(out, Exception):
@@ -84,17 +107,17 @@ def run_scenario(spec: ScenarioSpec, workroot: Path, keep: bool) -> ScenarioResu
 
         converged = True
         if "registration" in wanted:
+            stage("registration")
             converged &= checker.registration()
         if "routing" in wanted:
+            stage("routing")
             converged &= checker.routing()
         if converged and ({"registration", "routing"} & wanted):
             res.timings.convergence_s = round(time.monotonic() - t_up, 2)
-        if "ping" in wanted:
-            checker.ping()
-        if "shortcut" in wanted:
-            checker.shortcut()
-        if "ipsec" in wanted:
-            checker.ipsec()
+        for name, run in (("ping", checker.ping), ("shortcut", checker.shortcut), ("ipsec", checker.ipsec)):
+            if name in wanted:
+                stage(name)
+                run()
         res.timings.checks_s = round(time.monotonic() - t_up, 2)
     except StepError as exc:
         res.errors.append(str(exc))
@@ -111,10 +134,12 @@ def run_scenario(spec: ScenarioSpec, workroot: Path, keep: bool) -> ScenarioResu
         if not res.passed:
             res.logs = topo.log_tails()
         t_down = time.monotonic()
+        stage("teardown" if not keep else "keep")
         if not keep:
             topo.teardown()
         res.timings.teardown_s = round(time.monotonic() - t_down, 2)
         res.timings.total_s = round(time.monotonic() - t0, 2)
+    emit(ProgressEvent(kind="done", scenario=spec.name, passed=res.passed, detail="; ".join(res.errors)))
     log(
         f"scenario {spec.name}: {'PASSED' if res.passed else 'FAILED'} "
         f"(setup {res.timings.setup_s}s, daemons {res.timings.daemons_s}s, "
@@ -140,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
         print("the lab guest must run as root", file=sys.stderr)
         return 2
     disable_core_dumps()
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        # unwinds through run_scenario's finally: daemons stopped, namespaces deleted
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     result = LabResult(
         mode=os.environ.get("IOSDMVPN_LAB_MODE", "direct"),
         kernel=os.uname().release,
@@ -152,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     for spec in req.scenarios:
         result.scenarios.append(run_scenario(spec, req.workdir, req.keep))
     sys.stderr.flush()
-    print(RESULT_MARKER + " " + result.model_dump_json(), flush=True)
+    for line in result_lines(result):
+        print(line, flush=True)
     return 0 if result.passed else 1
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 RESULT_MARKER = "@@IOSDMVPN-LAB-RESULT@@"
 START_MARKER = "@@IOSDMVPN-LAB-GUEST-START@@"
+# machine-readable progress lines (stderr), one ProgressEvent JSON each, for live displays
+PROGRESS_MARKER = "@@IOSDMVPN-LAB-PROGRESS@@"
 
 
 class CheckResult(BaseModel):
@@ -83,3 +89,48 @@ class LabResult(BaseModel):
             if s.name == name:
                 return s
         raise KeyError(name)
+
+
+class ProgressEvent(BaseModel):
+    """What the guest is doing: a scenario starts or ends, a stage starts, a check finished."""
+
+    kind: Literal["scenario", "stage", "check", "done"]
+    scenario: str = ""
+    stage: str = ""
+    check: CheckResult | None = None
+    passed: bool | None = None
+    detail: str = ""
+
+
+# The VM's console loses the tail of very long lines (seen at ~32 KiB), so the result goes
+# out in numbered chunks: "<RESULT_MARKER> i/n <text>".
+RESULT_CHUNK = 2000
+_CHUNK = re.compile(r"^(\d+)/(\d+) (.*)$", re.S)
+
+
+def result_lines(result: LabResult) -> list[str]:
+    text = result.model_dump_json()
+    parts = [text[i : i + RESULT_CHUNK] for i in range(0, len(text), RESULT_CHUNK)] or [""]
+    return [f"{RESULT_MARKER} {i + 1}/{len(parts)} {part}" for i, part in enumerate(parts)]
+
+
+def parse_result_lines(lines: Sequence[str]) -> LabResult | None:
+    """The last complete result in ``lines`` (chunked, or one ``<marker> <json>`` line)."""
+    chunks: dict[int, str] = {}
+    total = 0
+    found: str | None = None
+    for line in lines:
+        if not line.startswith(RESULT_MARKER):
+            continue
+        rest = line[len(RESULT_MARKER) :].lstrip(" ")
+        m = _CHUNK.match(rest)
+        if m is None:
+            found = rest.strip()
+            continue
+        i, n = int(m.group(1)), int(m.group(2))
+        if i == 1:
+            chunks, total = {}, n
+        chunks[i] = m.group(3)
+        if total and len(chunks) == total and all(k in chunks for k in range(1, total + 1)):
+            found = "".join(chunks[k] for k in range(1, total + 1))
+    return LabResult.model_validate_json(found) if found is not None else None

@@ -27,9 +27,14 @@ DEVICE (``DeviceSpec``)::
                                               # holds the generated files, see below
       "underlay_interface": "eth0",           # Linux name of the NBMA interface (default eth0)
       "nbma": "10.0.2.2/30",                  # NBMA address/prefix on that interface
-      "gateway": "10.0.2.1",                  # wan-side address in the same subnet (default route)
-      "lan": [{"interface": "lan0", "address": "192.168.1.1/24"}],
-                                              # dummy interfaces + addresses (the "site")
+      "gateway": "10.0.2.1",                  # wan-side address (default route); outside the
+                                              # NBMA subnet it is reached on-link (/31, /32)
+      "lan": [{"interface": "lan0", "address": "192.168.1.1/24", "site": true}],
+                                              # dummy interfaces + addresses; "site" (default
+                                              # true) addresses are ping sources/targets
+      "ping_peers": ["hub", "spoke2"],        # optional: devices whose site addresses this
+                                              # one pings (from its first site address);
+                                              # default: every other device
       "tunnel_interface": "gre1",             # name dmvpn.sh gives the mGRE device
       "tunnel_address": "172.16.0.11/32",     # address dmvpn.sh puts on it
       "hubs": [{"tunnel_address": "172.16.0.1", "nbma_address": "10.0.1.2"}],
@@ -112,6 +117,7 @@ class HubRef(_Model):
 class LanAddress(_Model):
     interface: str = "lan0"
     address: IPv4Interface
+    site: bool = True  # a LAN address the design makes reachable: ping source/target
 
     _check_if = field_validator("interface")(_ifname)
 
@@ -127,6 +133,7 @@ class DeviceSpec(_Model):
     tunnel_interface: str = "gre1"
     tunnel_address: IPv4Interface
     hubs: list[HubRef] = Field(default_factory=list)
+    ping_peers: list[str] | None = None
     daemons: list[Daemon] | None = None
     routing: list[RoutingProto] = Field(default_factory=list)
     expect_routes: list[IPv4Network] = Field(default_factory=list)
@@ -144,12 +151,8 @@ class DeviceSpec(_Model):
 
     @model_validator(mode="after")
     def _check_addressing(self) -> DeviceSpec:
-        if self.gateway not in self.nbma.network or self.gateway == self.nbma.ip:
-            raise ValueError(
-                f"{self.name}: gateway {self.gateway} must be another address in {self.nbma.network}"
-            )
-        if self.nbma.network.prefixlen > 30:
-            raise ValueError(f"{self.name}: NBMA prefix {self.nbma} leaves no room for the wan side")
+        if self.gateway == self.nbma.ip:
+            raise ValueError(f"{self.name}: gateway {self.gateway} must differ from the NBMA address")
         if self.role == "spoke" and not self.hubs:
             raise ValueError(f"{self.name}: a spoke needs at least one hub")
         names = [self.underlay_interface, self.tunnel_interface]
@@ -160,6 +163,15 @@ class DeviceSpec(_Model):
     @property
     def lan_interfaces(self) -> list[str]:
         return sorted({a.interface for a in self.lan})
+
+    @property
+    def site_addresses(self) -> list[IPv4Address]:
+        return [a.address.ip for a in self.lan if a.site]
+
+    @property
+    def gateway_onlink(self) -> bool:
+        """The gateway lies outside the NBMA subnet: reached by an on-link host route."""
+        return self.gateway not in self.nbma.network
 
     def file(self, name: str) -> Path:
         return self.directory / name
@@ -198,14 +210,18 @@ class ScenarioSpec(_Model):
         names = [d.name for d in self.devices]
         if len(set(names)) != len(names):
             raise ValueError("device names must be unique")
-        nets = [d.nbma.network for d in self.devices]
-        for i, a in enumerate(nets):
-            for b in nets[i + 1 :]:
-                if a.overlaps(b):
-                    raise ValueError(
-                        f"NBMA subnets {a} and {b} overlap; every device needs its own link to wan"
-                    )
-        nbma_ips = {d.nbma.ip for d in self.devices}
+        # NBMA subnets may overlap (IOS routers sharing one segment): wan routes per host
+        # address and answers ARP for the others (proxy_arp), so only the addresses must differ
+        nbma_list = [d.nbma.ip for d in self.devices]
+        if len(set(nbma_list)) != len(nbma_list):
+            raise ValueError("NBMA addresses must be unique")
+        nbma_ips = set(nbma_list)
+        for d in self.devices:
+            if d.gateway in nbma_ips:
+                raise ValueError(f"{d.name}: gateway {d.gateway} is another device's NBMA address")
+            for peer in d.ping_peers or []:
+                if peer not in names or peer == d.name:
+                    raise ValueError(f"{d.name}: ping peer {peer!r} is not another device of the scenario")
         for d in self.devices:
             for h in d.hubs:
                 if h.nbma_address not in nbma_ips:

@@ -178,6 +178,7 @@ class Topology:
         self.sh(["ip", "netns", "add", WAN_NS])
         self.sh(["ip", "-n", WAN_NS, "link", "set", "lo", "up"])
         self.sh(["ip", "netns", "exec", WAN_NS, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        self.sh(["ip", "netns", "exec", WAN_NS, "sysctl", "-qw", "net.ipv4.conf.all.send_redirects=0"])
         for node in self.nodes.values():
             self._build_node(node)
         self._install_wire_counters()
@@ -196,11 +197,16 @@ class Topology:
             self.sh(["ip", "netns", "exec", ns, "sysctl", "-qw", key])
         self.sh(["ip", "link", "add", node.wan_if, "netns", WAN_NS, "type", "veth",
                  "peer", "name", d.underlay_interface, "netns", ns])  # fmt: skip
-        gw = f"{d.gateway}/{d.nbma.network.prefixlen}"
-        self.sh(["ip", "-n", WAN_NS, "addr", "add", gw, "dev", node.wan_if])
+        # wan side: the gateway as a /32 and a host route to the device, plus proxy ARP, so
+        # devices whose IOS NBMA subnets overlap (one shared segment) still reach each other
+        self.sh(["ip", "-n", WAN_NS, "addr", "add", f"{d.gateway}/32", "dev", node.wan_if])
+        self.sh(["ip", "netns", "exec", WAN_NS, "sysctl", "-qw", f"net.ipv4.conf.{node.wan_if}.proxy_arp=1"])
         self.sh(["ip", "-n", WAN_NS, "link", "set", node.wan_if, "up"])
+        self.sh(["ip", "-n", WAN_NS, "route", "add", f"{d.nbma.ip}/32", "dev", node.wan_if])
         self.sh(["ip", "-n", ns, "addr", "add", str(d.nbma), "dev", d.underlay_interface])
         self.sh(["ip", "-n", ns, "link", "set", d.underlay_interface, "up"])
+        if d.gateway_onlink:
+            self.sh(["ip", "-n", ns, "route", "add", f"{d.gateway}/32", "dev", d.underlay_interface])
         self.sh(["ip", "-n", ns, "route", "add", "default", "via", str(d.gateway)])
         for ifname in d.lan_interfaces:
             self.sh(["ip", "-n", ns, "link", "add", ifname, "type", "dummy"])

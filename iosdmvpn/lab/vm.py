@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from iosdmvpn.lab.environment import Capabilities, detect, find_guest_kernel
-from iosdmvpn.lab.results import RESULT_MARKER, START_MARKER, LabResult
+from iosdmvpn.lab.results import START_MARKER, LabResult, parse_result_lines
 from iosdmvpn.lab.spec import LabRequest
 
 VmMode = Literal["auto", "always", "never"]
@@ -90,21 +90,28 @@ def _stream(
     ]
     for t in threads:
         t.start()
-    try:
-        run.exit_code = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        run.timed_out = True
+    def stop() -> None:
+        # SIGTERM first: a direct-mode guest tears its namespaces down on it
         for sig in (signal.SIGTERM, signal.SIGKILL):
             try:
                 os.killpg(proc.pid, sig)
             except ProcessLookupError:
                 break
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=20)
                 break
             except subprocess.TimeoutExpired:
                 continue
+
+    try:
+        run.exit_code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        run.timed_out = True
+        stop()
         run.exit_code = proc.returncode if proc.returncode is not None else -9
+    except BaseException:  # Ctrl-C: never leave a VM (or a direct guest) behind
+        stop()
+        raise
     for t in threads:
         t.join(timeout=10)
     run.wall_s = round(time.monotonic() - t0, 2)
@@ -164,6 +171,21 @@ def guest_env() -> dict[str, str]:
     }
 
 
+def direct_problems(caps: Capabilities) -> str:
+    """Why the lab cannot run directly on this host, and what to do about it."""
+    why = []
+    if not caps.is_root:
+        why.append("it must run as root")
+    missing = [f for f, ok in caps.kernel_features.items() if not ok]
+    if missing:
+        why.append(f"this kernel ({caps.kernel_release}) lacks {', '.join(missing)}")
+    cmds = caps.install_commands(vm=False)
+    if cmds:
+        why.append("tools are missing; install: " + " && ".join(cmds))
+    hint = "" if missing == [] else "; --vm auto or --vm always runs it in a QEMU VM instead"
+    return "--vm never, but the lab cannot run directly here: " + "; ".join(why or ["unknown"]) + hint
+
+
 def choose_mode(vm: VmMode, caps: Capabilities) -> Literal["vm", "direct"]:
     if vm == "never":
         return "direct"
@@ -173,10 +195,7 @@ def choose_mode(vm: VmMode, caps: Capabilities) -> Literal["vm", "direct"]:
 
 
 def parse_result(stdout: Sequence[str]) -> LabResult | None:
-    for line in reversed(stdout):
-        if line.startswith(RESULT_MARKER):
-            return LabResult.model_validate_json(line[len(RESULT_MARKER) :].strip())
-    return None
+    return parse_result_lines(stdout)
 
 
 @dataclass
@@ -202,7 +221,7 @@ def run_lab(
     caps = caps or detect()
     mode = choose_mode(vm, caps)
     if mode == "direct" and not caps.can_run_direct:
-        raise LabUnavailable("--vm never, but this host cannot run the lab directly:\n" + caps.report())
+        raise LabUnavailable(direct_problems(caps))
     # the guest sees the host /tmp as the lower layer of its /tmp overlay
     with tempfile.NamedTemporaryFile("w", prefix="iosdmvpn-lab-", suffix=".json", delete=False) as fh:
         fh.write(json.dumps(request.model_dump(mode="json")))

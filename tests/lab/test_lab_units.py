@@ -39,12 +39,22 @@ def test_fixture_specs_load_and_files_exist(name: str) -> None:
         assert f"{d.tunnel_interface}" in d.file("dmvpn.sh").read_text()
 
 
-def test_overlapping_nbma_subnets_rejected() -> None:
+def test_overlapping_nbma_subnets_allowed_but_addresses_unique() -> None:
+    # IOS routers on one shared segment: wan routes per host and proxies ARP
     raw = _raw("bgp-ipsec")
     raw["devices"][1]["nbma"] = "10.0.1.3/24"
     raw["devices"][1]["gateway"] = "10.0.1.1"
-    with pytest.raises(ValidationError, match="overlap"):
+    ScenarioSpec.model_validate(raw)
+    raw["devices"][1]["nbma"] = raw["devices"][0]["nbma"]
+    with pytest.raises(ValidationError, match="unique"):
         ScenarioSpec.model_validate(raw)
+
+
+def test_gateway_outside_the_subnet_is_onlink() -> None:
+    raw = _raw("bgp-ipsec")
+    raw["devices"][0]["gateway"] = "198.18.0.1"
+    spec = ScenarioSpec.model_validate(raw)
+    assert spec.devices[0].gateway_onlink and not spec.devices[1].gateway_onlink
 
 
 @pytest.mark.parametrize(
@@ -52,7 +62,7 @@ def test_overlapping_nbma_subnets_rejected() -> None:
     [
         ("tunnel_interface", "Tunnel0/1", "interface name"),
         ("tunnel_interface", "a-very-long-tunnel-name", "interface name"),
-        ("gateway", "10.9.9.9", "gateway"),
+        ("gateway", "10.0.2.2", "gateway"),
         ("name", "wan", "reserved|must match|not be"),
         ("hubs", [], "at least one hub"),
     ],
@@ -160,3 +170,27 @@ def test_parse_result_from_stdout() -> None:
     parsed = parse_result(lines)
     assert parsed is not None and parsed.passed and parsed.scenario("x").passed
     assert parse_result(["nothing"]) is None
+
+
+def test_big_results_travel_in_chunks() -> None:
+    from iosdmvpn.lab.results import RESULT_CHUNK, result_lines
+
+    big = ScenarioResult(name="x", passed=False, logs={"hub/nhrpd.log": "y" * (20 * RESULT_CHUNK)})
+    res = LabResult(mode="vm", scenarios=[big])
+    lines = result_lines(res)
+    assert len(lines) > 10 and all(len(x) < RESULT_CHUNK + 60 for x in lines)
+    parsed = parse_result(["noise", *lines[:3], "interleaved guest log", *lines[3:]])
+    assert parsed is not None and parsed.scenario("x").logs == big.logs
+    assert parse_result(lines[:-1]) is None  # an incomplete result is no result
+
+
+def test_progress_lines_parse() -> None:
+    from iosdmvpn.lab.results import PROGRESS_MARKER, CheckResult, ProgressEvent
+    from iosdmvpn.lab.runner import parse_progress
+
+    check = CheckResult(name="ping", subject="a->b", passed=True)
+    ev = ProgressEvent(kind="check", scenario="s", check=check)
+    line = PROGRESS_MARKER + " " + ev.model_dump_json(exclude_none=True)
+    assert parse_progress(line) == ev
+    assert parse_progress("[ 1.0] plain log line") is None
+    assert parse_progress(PROGRESS_MARKER + " {broken") is None
