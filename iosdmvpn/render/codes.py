@@ -101,6 +101,9 @@ TRANSLATE_CODES: dict[str, tuple[str, Severity, str]] = {
     "DMV642": ("interface-skipped", W, "An interface has no safe Linux name; it is left out of the routing "
                                        "config."),
     "DMV643": ("translation-internal-error", E, "The translator failed on this device; please report it."),
+    "DMV644": ("phase2-as-shortcuts", W, "A DMVPN phase 2 cloud is translated with NHRP redirect on hubs and "
+                                         "shortcut on spokes: nhrpd does not resolve spoke next hops on "
+                                         "demand."),
     # ---- DMV650-DMV699: the strongSwan translator (render/ipsec.py)
     "DMV650": ("crypto-reference-undefined", E,
                "The tunnel's IKEv2/ISAKMP profile is undefined or unusable: no swanctl connection."),

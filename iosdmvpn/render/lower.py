@@ -312,6 +312,7 @@ def _lower_tunnel(ctx: DeviceContext, ref: TunnelRef) -> dict[str, Any] | None:
     if role is Role.SPOKE and not ctx.network.is_spoke(ref) and nhrp.multicast_dynamic:
         role = Role.HUB
     settings = _nhrp(ctx, nhrp)
+    settings = _phase2_as_shortcuts(ctx, ref, role, settings, head)
 
     if tun.vrf:
         ctx.add("DMV606", f"front-door VRF {show(tun.vrf)!r} is not translated: the NBMA traffic uses the "
@@ -482,6 +483,31 @@ def _nhrp(ctx: DeviceContext, nhrp: Nhrp) -> NhrpSettings:
         redirect=nhrp.redirect, shortcut=bool(nhrp.shortcut), nhs=tuple(nhs), maps=tuple(maps),
         multicast_dynamic=nhrp.multicast_dynamic is True, multicast_nbma=tuple(dict.fromkeys(multicast)),
     )
+
+
+def _phase2_as_shortcuts(ctx: DeviceContext, ref: TunnelRef, role: Role, settings: NhrpSettings,
+                         head: Span) -> NhrpSettings:
+    """Give a phase 2 cloud the nhrpd mechanism that builds spoke-to-spoke tunnels.
+
+    On IOS a phase 2 spoke resolves the spoke next hop that routing hands it (the hub
+    keeps the originating spoke as next hop). FRR 8.4 nhrpd never resolves a next hop on
+    its own: it answers only redirects (Traffic Indications) with shortcut routes. So the
+    hub gets ``ip nhrp redirect`` and mGRE spokes ``ip nhrp shortcut``, which is phase 3;
+    the routing design stays as it was.
+    """
+    cloud = ctx.network.cloud_of(ref)
+    if cloud is None or cloud.phase != 2 or not ref.interface.is_mgre:
+        return settings
+    if role is Role.HUB and not settings.redirect:
+        ctx.add("DMV644", "phase 2 cloud: nhrpd cannot resolve spoke next hops on demand, so this hub gets "
+                          "'ip nhrp redirect' (NFLOG Traffic Indications) to send spokes to each other",
+                head)
+        return settings.model_copy(update={"redirect": True})
+    if role is Role.SPOKE and not settings.shortcut:
+        ctx.add("DMV644", "phase 2 cloud: nhrpd cannot resolve spoke next hops on demand, so this spoke gets "
+                          "'ip nhrp shortcut' to follow the hub's redirects to other spokes", head)
+        return settings.model_copy(update={"shortcut": True})
+    return settings
 
 
 def _subnet_routes(ctx: DeviceContext, ref: TunnelRef, role: Role, nhrp: NhrpSettings,

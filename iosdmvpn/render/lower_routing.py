@@ -52,6 +52,11 @@ _EIGRP_WHY = ("FRR 8.4 eigrpd drops every packet whose source is outside the rec
               "DMVPN; eigrpd also has no split-horizon or next-hop-self control")
 DEFAULT_ASN = 65000
 
+# BGP sessions over the cloud: the first SYN towards a peer often waits for NHRP resolution
+# or, with IPsec trap policies, for IKE; bgpd's default 120 s connect retry then leaves the
+# session down for two minutes. Retry soon instead.
+TUNNEL_CONNECT_RETRY = 10
+
 
 def lower_routing(ctx: DeviceContext, drafts: list[Draft],
                   lans: list[LanInterface]) -> tuple[RoutingPlan, list[Draft], list[LanInterface]]:
@@ -413,7 +418,9 @@ def _bgp(ctx: DeviceContext, bgp: Bgp, drafts: list[Draft]) -> BgpPlan | None:
             update_source=source,
             # The peer's tunnel address is reached over an nhrpd /32 route, never a connected subnet.
             disable_connected_check=over, route_reflector_client=n.route_reflector_client,
-            next_hop_self="" if n.next_hop_self else None, default_originate=n.default_originate,
+            # IOS "next-hop-self all" also rewrites reflected iBGP routes: FRR's "force".
+            next_hop_self="force" if n.next_hop_self_all else "" if n.next_hop_self else None,
+            connect_retry=TUNNEL_CONNECT_RETRY if over and group is None else None, default_originate=n.default_originate,
             allowas_in=n.allowas_in, as_override=n.as_override, shutdown=n.shutdown))
         if n.is_peer_group:
             known.add(peer_id)
@@ -696,10 +703,12 @@ def _reexpress(ctx: DeviceContext, drafts: list[Draft], lans: list[LanInterface]
         # Phase 3: the hub stays next hop so spoke-to-spoke traffic triggers NHRP redirects;
         # Phase 2: spokes need each other's next hops to resolve direct tunnels.
         peers.append(BgpPeer(id=group, is_peer_group=True, remote_as="internal", disable_connected_check=True,
+                             connect_retry=TUNNEL_CONNECT_RETRY,
                              route_reflector_client=True, next_hop_self="force" if force else None))
         listen.append((d["plan"]["subnet"], group))
     for address in sorted(set(statics)):
-        peers.append(BgpPeer(id=str(address), remote_as="internal", disable_connected_check=True))
+        peers.append(BgpPeer(id=str(address), remote_as="internal", disable_connected_check=True,
+                             connect_retry=TUNNEL_CONNECT_RETRY))
     if not hub_drafts and not statics:
         ctx.add("DMV630", "no hub tunnel address is known for this spoke (dynamic NHS and the hub is not "
                           "in the "

@@ -180,6 +180,7 @@ class BgpPeer(Frozen):
     disable_connected_check: bool = False
     route_reflector_client: bool = False
     next_hop_self: Literal["", "force"] | None = None
+    connect_retry: int | None = None  # seconds: "neighbor X timers connect N"
     default_originate: bool = False
     allowas_in: bool = False
     as_override: bool = False
