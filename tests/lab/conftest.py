@@ -26,10 +26,6 @@ FIXTURE_SCENARIOS = ("bgp-ipsec", "ospf-p2mp", "bad-key")
 CORPUS = REPO.parent / "shared" / "corpus"
 SEED = REPO / "examples" / "seed-network"
 
-# FRR 8.4 nhrpd builds spoke-to-spoke tunnels only from shortcuts (redirect + ip nhrp
-# shortcut); the seed is a phase 2 design and translate --igp emits neither.  The lab reports
-# this (exit 1); the tests pin it down, so they notice when translate closes the gap.
-
 
 @dataclass
 class Case:
