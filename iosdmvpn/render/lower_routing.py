@@ -421,7 +421,8 @@ def _bgp(ctx: DeviceContext, bgp: Bgp, drafts: list[Draft]) -> BgpPlan | None:
             # IOS "next-hop-self all" also rewrites reflected iBGP routes: FRR's "force".
             next_hop_self="force" if n.next_hop_self_all else "" if n.next_hop_self else None,
             connect_retry=TUNNEL_CONNECT_RETRY if over and group is None else None,
-            default_originate=n.default_originate, allowas_in=n.allowas_in, as_override=n.as_override, shutdown=n.shutdown))
+            default_originate=n.default_originate, allowas_in=n.allowas_in, as_override=n.as_override,
+            shutdown=n.shutdown))
         if n.is_peer_group:
             known.add(peer_id)
     listen: list[tuple[IPv4Network, str]] = []
