@@ -1,6 +1,7 @@
 """The base of every model node: frozen, strict, and carrying where it came from."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would compile and evaluate each
+# field annotation from its string at import, a few ms of every start-up over the model.
 
 from pydantic import BaseModel, ConfigDict, Field
 

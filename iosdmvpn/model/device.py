@@ -1,6 +1,7 @@
 """A device: one parsed configuration file."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would compile and evaluate each
+# field annotation from its string at import, a few ms of every start-up over the model.
 
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network

@@ -1,6 +1,7 @@
 """The routing a DMVPN relies on: EIGRP, OSPF, BGP, RIP and static routes."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would compile and evaluate each
+# field annotation from its string at import, a few ms of every start-up over the model.
 
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from typing import Literal

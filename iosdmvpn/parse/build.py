@@ -6,10 +6,10 @@ for the model class. Later commands override earlier ones, as on the router.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from iosdmvpn.model import (
     Bgp,
@@ -52,13 +52,11 @@ from iosdmvpn.model import (
 )
 from iosdmvpn.parse.structure import MODEL, Line, Stanza
 from iosdmvpn.parse.transform import Cmd
-from iosdmvpn.source import Span, redact
+from iosdmvpn.source import Span, redact, span_of
 
 
-def _commands(stanza: Stanza) -> Iterator[Cmd]:
-    for line in stanza.lines:
-        if isinstance(line.result, Cmd):
-            yield line.result
+def _commands(stanza: Stanza) -> list[Cmd]:
+    return [line.result for line in stanza.lines if isinstance(line.result, Cmd)]
 
 
 def _header(stanza: Stanza) -> Cmd | None:
@@ -72,8 +70,7 @@ def _stanza_span(stanza: Stanza, path: str) -> Span:
     included, and the headers of its sub-stanzas)."""
     header = stanza.header
     assert header is not None
-    return Span(path=path, line=header.number, column=header.column, end_line=stanza.last_number,
-                end_column=stanza.end_column)
+    return span_of(path, header.number, header.column, stanza.last_number, stanza.end_column)
 
 
 class _Fields:
@@ -91,9 +88,17 @@ class _Fields:
         self.values.setdefault(name, []).append(value)
         self.spans.setdefault(name, span)
 
-    def build(self, cls: Callable[..., Any], span: Span, **extra: Any) -> Any:
+    def build(self, cls: type[BaseModel], span: Span, **extra: Any) -> Any:
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in self.values.items()}
-        return cls(span=span, spans=self.spans, **values, **extra)
+        if "span" in values or "spans" in values or "spans" in extra or not extra.keys().isdisjoint(values):
+            return cls(span=span, spans=self.spans, **values, **extra)  # a keyword twice: TypeError
+        return _validate(cls, {"span": span, "spans": self.spans, **values, **extra})
+
+
+def _validate(cls: type[BaseModel], data: dict[str, Any]) -> Any:
+    """``cls(**data)``: the same validation, without the keyword-argument wrapper of
+    ``BaseModel.__init__`` (a large file builds 10,000 nodes)."""
+    return cls.__pydantic_validator__.validate_python(data)
 
 
 # ------------------------------------------------------------------ interfaces
@@ -149,8 +154,9 @@ def _build_interface(stanza: Stanza, path: str) -> Interface:
     f = _Fields()
     tunnel = _Fields()
     protection: TunnelProtection | None = None
-    nhrp = {4: _Fields(), 6: _Fields()}
-    ospf = {4: _Fields(), 6: _Fields()}
+    # Per address family, made on first use (most interfaces have neither).
+    nhrp: dict[int, _Fields] = {}
+    ospf: dict[int, _Fields] = {}
     eigrp: dict[tuple[int, int], _Fields] = {}
     for cmd in _commands(stanza):
         a, s, n = cmd.args, cmd.span, cmd.name
@@ -202,9 +208,9 @@ def _build_interface(stanza: Stanza, path: str) -> Interface:
                 ikev2_profile=a["ikev2_profile"], psk=SecretStr(a["psk"]) if a["psk"] else None)
             tunnel.set("protection", protection, s)
         elif n.startswith("nhrp_"):
-            _nhrp_apply(nhrp[a["family"]], cmd)
+            _nhrp_apply(nhrp.get(a["family"]) or nhrp.setdefault(a["family"], _Fields()), cmd)
         elif n == "ospf_if":
-            _ospf_apply(ospf[a["family"]], cmd)
+            _ospf_apply(ospf.get(a["family"]) or ospf.setdefault(a["family"], _Fields()), cmd)
         elif n == "eigrp_if":
             e = eigrp.setdefault((a["family"], a["asn"]), _Fields())
             e.spans.setdefault("asn", s)
@@ -225,12 +231,16 @@ def _build_interface(stanza: Stanza, path: str) -> Interface:
         extra["unparsed"] = broken
     if name.startswith("Tunnel"):
         extra["tunnel"] = tunnel.build(Tunnel, span)
-    for family, key in ((4, "nhrp"), (6, "nhrp6")):
-        if nhrp[family].values or nhrp[family].spans:
-            extra[key] = nhrp[family].build(Nhrp, span, family=family)
-    for family, key in ((4, "ospf"), (6, "ospf6")):
-        if ospf[family].values:
-            extra[key] = ospf[family].build(InterfaceOspf, span)
+    if nhrp:
+        for family, key in ((4, "nhrp"), (6, "nhrp6")):
+            fields = nhrp.get(family)
+            if fields is not None and (fields.values or fields.spans):
+                extra[key] = fields.build(Nhrp, span, family=family)
+    if ospf:
+        for family, key in ((4, "ospf"), (6, "ospf6")):
+            fields = ospf.get(family)
+            if fields is not None and fields.values:
+                extra[key] = fields.build(InterfaceOspf, span)
     if eigrp:
         extra["eigrp"] = tuple(
             e.build(InterfaceEigrp, e.spans["asn"], family=fam, asn=asn)
@@ -594,7 +604,8 @@ def build_device(root: Stanza, path: str, coverage: Coverage,
         elif cmd.name == "version":
             device.set("version", a["value"], s)
         elif cmd.name == "static_route":
-            routing.append("static_routes", StaticRoute(span=s, **a), s)
+            route = StaticRoute(span=s, **a) if "span" in a else _validate(StaticRoute, {"span": s, **a})
+            routing.append("static_routes", route, s)
         else:
             crypto.global_command(cmd)
     builders: dict[str, Callable[[Stanza, Cmd, str], None]] = {
@@ -606,17 +617,14 @@ def build_device(root: Stanza, path: str, coverage: Coverage,
     # IOS merges a repeated `interface X` stanza into the first one (scripts often come back
     # to an interface to add tunnel or NHRP lines), so its commands join the first stanza's.
     first_stanza: dict[str, Stanza] = {}
-    for stanza in root.children:
-        head = _header(stanza)
-        if stanza.kind != "if" or head is None:
+    heads = [(stanza, head) for stanza in root.children if (head := _header(stanza)) is not None]
+    for stanza, head in heads:
+        if stanza.kind != "if":
             continue
         first = first_stanza.setdefault(head.args["name"], stanza)
         if first is not stanza:
             first.lines.extend(stanza.lines)
-    for stanza in root.children:
-        head = _header(stanza)
-        if head is None:
-            continue
+    for stanza, head in heads:
         if stanza.kind == "if":
             if first_stanza.get(head.args["name"]) is stanza:
                 iface = _build_interface(stanza, path)
@@ -638,8 +646,8 @@ def build_device(root: Stanza, path: str, coverage: Coverage,
     if trustpoints:
         crypto.f.values["trustpoints"] = trustpoints
     kept = tuple(
-        UnrecognizedLine(span=Span(path=path, line=line.number, column=line.column, end_line=line.number,
-                                   end_column=line.end_column), text=redact(line.text()), context=kind)
+        UnrecognizedLine(span=span_of(path, line.number, line.column, line.number, line.end_column),
+                         text=redact(line.text()), context=kind)
         for line, kind in unrecognized
     )
     return device.build(  # type: ignore[no-any-return]

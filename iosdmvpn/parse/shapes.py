@@ -42,7 +42,7 @@ _FORMAT = 2
 # Shapes kept on disk, at most: a real config has a few hundred; the cap keeps the file
 # (read by every run) small when odd or fuzzed input shows up.
 _DISK_CAP = 5_000
-_PLACEHOLDER = "\x00"
+PLACEHOLDER = "\x00"  # a word that is not a keyword, in a shape key
 _SEEN_CAP = 200_000
 
 # A template node: [rule, [child, ...]] where a child is a word index (a token) or a node.
@@ -92,6 +92,10 @@ class Grammar:
                 self.cacheable = False  # an unforeseen regex terminal: no shape cache at all
             prefixes.update(s.lower() for s in re.findall(r'"((?:[^"\\]|\\.)*)"', body))
         self.prefixes = tuple(sorted(prefixes))
+        # Digits no keyword starts with: a word starting with one is a placeholder, no lookup
+        # needed (addresses and numbers, most of the distinct words of a large file).
+        self.plain_digits = frozenset(
+            d for d in "0123456789" if not any(k.startswith(d) for k in (*self.literals, *self.prefixes)))
         self.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
         self.seen: dict[str, str] = {}  # word -> its form in a shape key
 
@@ -104,7 +108,7 @@ class Grammar:
         """``word`` itself when it may be a keyword, else the placeholder (memoised)."""
         hit = self.seen.get(word)
         if hit is None:
-            hit = word if self.keyword(word) else _PLACEHOLDER
+            hit = word if self.keyword(word) else PLACEHOLDER
             if len(self.seen) < _SEEN_CAP:
                 self.seen[word] = hit
         return hit
@@ -158,7 +162,9 @@ class ShapeCache:
         """The shape of one command of stanza kind ``kind``."""
         seen = self.grammar.seen
         shape_word = self.grammar.shape_word
-        return kind + " " + " ".join([seen.get(w) or shape_word(w) for w in words])
+        digits = self.grammar.plain_digits
+        return kind + " " + " ".join([seen.get(w) or (PLACEHOLDER if w[:1] in digits else shape_word(w))
+                                      for w in words])
 
     # ------------------------------------------------------------------ learning
 

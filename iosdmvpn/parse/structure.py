@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 # Tags of a vocabulary entry.
 MODEL = "m"  # parsed by the grammar of the stanza kind
@@ -595,27 +596,95 @@ def split_structure(text: str, *, keep_ignored: bool = True) -> Structure:
     # Whole-text checks spare a scan of every line for rare features.
     keep_ignored = state.keep_ignored
     has_etx = "\x03" in text
-    has_template = _TEMPLATE.search(text) is not None
+    has_template = ("{" in text or "<%=" in text) and _TEMPLATE.search(text) is not None
+    # The text the runs of bulk lines are skipped in (see _skip_text), or None.
+    scan = None if flat or has_etx or has_template else _skip_text(text, raw_lines)
+    it = iter(raw_lines)
+    at = off = 0  # a line index and the offset in `scan` where that line starts
     banner: tuple[str, Line] | None = None
     cert_chain: Line | None = None
     place = state.place
     g_step = _TRIES["g"].step
     decided = _DECIDED
     decided_2 = _DECIDED_2
+    decided_3 = _DECIDED_3
     modelled = result.modelled
     unrecognized = result.unrecognized
     comment = _COMMENT.search
     ignored = comments = 0  # counted locally on the hot path, added to the result at the end
 
     number = 0
-    for raw in raw_lines:
+    # Set after a line when a run of bulk lines may start at the next one (scan is not None):
+    # the _Run of the open stanza, or _BODY in the body of an ignored stanza.
+    pending: _Run | None = None
+    for raw in it:
         number += 1
+        if pending is not None and scan is not None:
+            if at != number - 1:
+                off += sum(map(len, raw_lines[at:number - 1])) + number - 1 - at
+                at = number - 1
+            if pending is _BODY:
+                # Up to the next line at column 0, or to a line the loop must see itself.
+                stop = _body_stop().search(scan, off - 1)
+                end = stop.start() + 1 if stop is not None else len(scan)
+                skipped = scan.count("\n", off, end) if end > off else 0
+                if skipped:
+                    marks = _BLANK_OR_COMMENT.findall(scan, off - 1, end)
+                    blank = marks.count("\n")
+                    ignored += skipped - blank
+                    comments += len(marks) - blank
+            else:
+                # Ignored commands and modelled ones with a plain head, in any order.
+                top = stack[-1]
+                kind = top.kind
+                ignoring = pending.pattern
+                modelling = pending.model
+                end = off
+                index = number - 1  # the index of the line at `end`
+                while True:
+                    if ignoring is not None:
+                        run_end = ignoring.match(scan, end).end()  # type: ignore[union-attr]  # matches ""
+                        if run_end > end:
+                            count = scan.count("\n", end, run_end)
+                            ignored += count
+                            index += count
+                            end = run_end
+                    model = modelling.match(scan, end) if modelling is not None else None
+                    if model is None:
+                        break
+                    head = model.lastindex or 0
+                    keywords = pending.spelt[head]
+                    model_raw = raw_lines[index]
+                    index += 1
+                    model_line = Line(index, model.start(head) - end, model_raw.split(), model_raw)
+                    end = model.end()
+                    model_line.words[: len(keywords)] = keywords
+                    model_line.keywords = len(keywords)
+                    model_line.tag = MODEL
+                    top.lines.append(model_line)
+                    modelled.append((kind, model_line))
+                skipped = index - (number - 1)
+                if skipped:
+                    top.last_number, top.last_body = index, _body(raw_lines[index - 1])
+            pending = None
+            if skipped:
+                number += skipped - 1
+                if skipped > 1:
+                    next(islice(it, skipped - 1, skipped - 1), None)
+                at, off = number, end
+                continue
         if has_etx and "\x03" in raw:
             raw = raw.replace("\x03", "^C")
         if banner is not None:
             ignored += 1
             if banner[0] in raw:
                 banner = None
+            continue
+        if raw[:1] == "!" and not flat and cert_chain is None:
+            # A "!" line at column 0 (a separator, mostly), as the comment case below takes it.
+            ignored += 1
+            comments += 1
+            del stack[1:]
             continue
         indent = len(raw) - len(raw.lstrip(" \t"))
         body = raw
@@ -642,7 +711,7 @@ def split_structure(text: str, *, keep_ignored: bool = True) -> Structure:
         if has_template and _TEMPLATE.search(raw):
             line = Line(number, indent, words, body)
             result.template_lines.append(line)
-        if indent == 0 and _PREAMBLE.match(raw):
+        if indent == 0 and first[0] in "BCLN" and _PREAMBLE.match(raw):  # "!" lines are done above
             ignored += 1
             comments += 1
             continue
@@ -687,6 +756,8 @@ def split_structure(text: str, *, keep_ignored: bool = True) -> Structure:
                 found_g = g_step(first)
                 if found_g is None or not _can_open(found_g[0]):
                     ignored += 1
+                    if scan is not None and top.indent == 0:
+                        pending = _BODY
                     continue
             else:
                 # A sub-command of a modelled stanza that its first word or two alone
@@ -697,6 +768,7 @@ def split_structure(text: str, *, keep_ignored: bool = True) -> Structure:
                 fast = by_first.get(first)
                 if fast is None:
                     fast = by_first[first] = _decide(kind, words[:1])
+                    _learn_run(kind, fast, words[:1])
                 if fast is _DEEPER and len(words) > 1:
                     key2 = (kind, first, words[1])
                     fast = decided_2.get(key2)
@@ -704,12 +776,25 @@ def split_structure(text: str, *, keep_ignored: bool = True) -> Structure:
                         fast = _decide(kind, words[:2])
                         if len(decided_2) < _MEMO_CAP * 4:
                             decided_2[key2] = fast
+                            _learn_run(kind, fast, words[:2])
+                    if fast is _DEEPER and len(words) > 2:
+                        key3 = (kind, first, words[1], words[2])
+                        fast = decided_3.get(key3)
+                        if fast is None:
+                            fast = _decide(kind, words[:3])
+                            if len(decided_3) < _MEMO_CAP * 4:
+                                decided_3[key3] = fast
+                                _learn_run(kind, fast, words[:3])
                 if fast.__class__ is tuple:
                     tag, spelt = fast
                     if tag == IGNORE:
                         if not keep_ignored:
                             ignored += 1
                             top.last_number, top.last_body = number, body
+                            # The ignored commands that follow may be a run: in a stanza at
+                            # column 0, or at the top level (the root's indent is -1).
+                            if scan is not None and top.indent <= 0:
+                                pending = _pending_run(kind, number)
                             continue
                     else:
                         line = Line(number, indent, words, body)
@@ -720,9 +805,27 @@ def split_structure(text: str, *, keep_ignored: bool = True) -> Structure:
                             line.keywords = len(spelt)
                             line.tag = MODEL
                             modelled.append((kind, line))
+                            # An interface's description, say, and then its ignored commands;
+                            # at the top level, "ip route" after "ip route".
+                            if scan is not None and top.indent <= 0 and not keep_ignored:
+                                pending = _pending_run(kind, number)
                         else:
                             unrecognized.append((line, kind))
                         continue
+                elif fast.__class__ is _Open:
+                    # What _Pass.place does with a top-level mode command when only the
+                    # top level is open (kind "g" is the root's).
+                    line = Line(number, indent, words, body)
+                    spelt = fast.spelt
+                    words[: len(spelt)] = spelt
+                    line.keywords = len(spelt)
+                    stack.append(state.open(line, fast.tag, top))
+                    if scan is not None and indent == 0:
+                        if fast.tag[0] == "S":
+                            pending = _BODY  # an ACL, a route-map, ...: its body
+                        elif not keep_ignored:
+                            pending = _pending_run(fast.tag[2:], number)  # an interface, ...
+                    continue
         place(number, indent, words, body, line)
 
     result.ignored += ignored
@@ -755,14 +858,27 @@ def _can_open(node: _Trie) -> bool:
     return hit
 
 
-# (kind, first word[, second word]) -> how a line starting so, indented under a stanza
+# (kind, first word[, second word[, third word]]) -> how a line starting so, indented under a stanza
 # of that kind, is classified whatever follows: (tag, spelt-out keywords) with tag
 # IGNORE, MODEL or "" (unrecognized); _DEEPER when more words are needed; _SLOW when
-# only the full rules of _Pass.place can tell (a mode command, an exit, a global opener).
+# only the full rules of _Pass.place can tell (a mode command, an exit, a global opener);
+# _Open when the line opens a stanza (only at the top level, kind "g").
 _DEEPER = object()
 _SLOW = object()
+
+
+class _Open:
+    """A top-level line that opens a stanza, as :meth:`_Pass.place` opens it."""
+
+    __slots__ = ("spelt", "tag")
+
+    def __init__(self, tag: str, spelt: list[str]) -> None:
+        self.tag = tag
+        self.spelt = spelt
+
 _DECIDED: dict[str, dict[str, object]] = {}  # kind -> first word -> outcome
 _DECIDED_2: dict[tuple[str, str, str], object] = {}  # (kind, first word, second word) -> outcome
+_DECIDED_3: dict[tuple[str, str, str, str], object] = {}  # (kind, first three words) -> outcome
 
 
 def _walk(trie: _Trie, words: list[str]) -> tuple[str | None, list[str], bool]:
@@ -794,9 +910,204 @@ def _decide(kind: str, words: list[str]) -> object:
     if g_more or k_more:
         return _DEEPER
     if g_tag is not None and g_tag[0] in "sS":
-        return _SLOW
+        # At the top level (kind "g": nothing else is open) such a line opens its stanza.
+        return _Open(g_tag, k_spelt) if kind == "g" else _SLOW
     if k_tag is None:
         return (IGNORE, ()) if words[0].lower() in _IGNORED_FIRST_WORDS.get(kind, _NO_WORDS) else ("", ())
     if k_tag in (IGNORE, MODEL):
         return k_tag, tuple(k_spelt)
     return _SLOW
+
+
+# ------------------------------------------------------------ runs of bulk lines, in C
+#
+# Most lines of a large file are the bodies of ignored stanzas (ACLs, route-maps,
+# object-groups) and the ignored commands of interfaces (switchport, storm-control, ...).
+# The loop of split_structure decides each of them from its first word or two; on a large
+# file, ``re`` steps over a whole run of them at once, with the same outcome. A pattern
+# only ever matches lines whose outcome is certain: anything else (a word that could open
+# a mode, a CLI prompt, a banner, a character outside printable ASCII next to the first
+# word, ...) ends the run, and the loop takes that line as usual. The skipped lines are
+# only counted; the last one of an interface run also ends the stanza's span, as in the
+# loop. The line numbers stay exact because ``_skip_text`` is only used when its lines are
+# exactly those of ``str.splitlines``.
+
+# Below this many lines the patterns (compiled on first use) are not worth it.
+_SKIP_MIN_LINES = 2000
+
+
+def _skip_text(text: str, raw_lines: list[str]) -> str | None:
+    """``text`` with "\\n" line ends and a final "\\n", when its lines are ``raw_lines``; else None.
+
+    ``str.splitlines`` also breaks at "\\r", "\\v", "\\f", "\\x1c"-"\\x1e", "\\x85", U+2028 and
+    U+2029: a text with any of them (a CRLF pair aside) has more lines than "\\n"s.
+    """
+    if len(raw_lines) < _SKIP_MIN_LINES:
+        return None
+    scan = text.replace("\r\n", "\n") if "\r" in text else text
+    if not scan.endswith("\n"):
+        scan += "\n"
+    return scan if scan.count("\n") == len(raw_lines) else None
+
+
+# In the body of an ignored stanza (from the "\n" before a line): a blank line ("\n") or a
+# "!" comment ("!").
+_BLANK_OR_COMMENT = re.compile(r"\n[ \t]*+(?=([!\n]))")
+_STOP: re.Pattern[str] | None = None
+
+
+def _body_stop() -> re.Pattern[str]:
+    """Where the run of lines of an ignored stanza's body ends (the "\\n" before the line).
+
+    At a line that starts at column 0, or whose first word the loop must look at: one that
+    may open a mode (a superset: any word that starts like a global keyword that can, as
+    an abbreviation has three letters at least, or an alias of one), ``banner``, ``crypto``,
+    a CLI prompt (``#``), or a first word touching a character outside printable ASCII
+    (``str.split`` also splits at Unicode spaces, and ``str.lower`` is not ASCII-only).
+    """
+    global _STOP
+    if _STOP is None:
+        root = _TRIES["g"]
+        starts = {"ban", "cry"}
+        starts.update(key[:3] for key, child in root.children.items() if _can_open(child))
+        starts.update(alias for alias, full in _ALIASES.items()
+                      if full in root.children and _can_open(root.children[full]))
+        # The last alternative: the first word holds a "#" or a character outside printable
+        # ASCII, or such a character ends it (instead of a space, a tab or the line end).
+        _STOP = re.compile(r"\n(?:(?=[^ \t\n])|[ \t]++(?:(?:" + "|".join(sorted(map(re.escape, starts)))
+                           + r")|[\x21\x22\x24-\x7e]*+[^\x21\x22\x24-\x7e \t\n]))", re.IGNORECASE | re.ASCII)
+    return _STOP
+
+
+def _body(raw: str) -> str:
+    """The line without its trailing comment (as the loop of split_structure cuts it)."""
+    if "!" in raw:
+        cut = _COMMENT.search(raw)
+        if cut is not None and cut.start() >= len(raw) - len(raw.lstrip(" \t")):
+            return raw[: cut.start()]
+    return raw
+
+
+# A first word, or a second one, that a run may hold: printable ASCII (so that re's
+# case-insensitive match is str.lower's), not a comment, not a CLI prompt.
+_RUN_WORD = re.compile(r"[\x22-\x7e][\x21-\x7e]*")
+_RUN_CAP = 512
+_RUN_AGE = 500  # lines between two compiles of a run's pattern
+# No pattern for a kind before a run could have started this often: a kind of small stanzas
+# (most crypto ones) is not worth the compiles.
+_RUN_USES = 256
+# First words the loop looks at before their stanza's rules: banners, certificate chains,
+# "end" and "exit" at the top level, the "Building configuration..." preamble.
+_NOT_IN_RUNS = frozenset({"banner", "crypto", "end", "exit", "building", "current", "last", "nvram",
+                          "configuration"})
+
+
+class _Run:
+    """The commands of one stanza kind that a run may hold, learnt from the loop.
+
+    Heads: the first words (``switchport``), or first two or three (``ip arp``, ``ip dhcp
+    snooping``), that :func:`_decide` classified whatever follows. A line that starts with
+    an IGNORE head (in any case, words apart by spaces or tabs) and then a space, a tab or
+    the line end is ignored, as in the loop; :attr:`pattern` steps over a run of them. A
+    line that starts so with a MODEL head (``description``, ``ip route``) and holds no "!"
+    (so no comment to cut) is modelled, as in the loop; :attr:`model` matches one of them,
+    with one group per head: the number of the group that matched indexes :attr:`spelt`.
+    """
+
+    __slots__ = ("built", "built_at", "heads", "indent", "model", "model_heads", "pattern", "spelt", "uses")
+
+    def __init__(self, indent: str) -> None:
+        self.indent = indent  # the pattern of a line's indentation
+        self.heads: set[tuple[str, ...]] = set()
+        self.model_heads: dict[tuple[str, ...], tuple[str, ...]] = {}  # head -> spelt-out keywords
+        self.pattern: re.Pattern[str] | None = None
+        self.model: re.Pattern[str] | None = None
+        self.spelt: list[tuple[str, ...]] = []  # group number of a head in ``model`` -> its keywords
+        self.built = (0, 0)  # the numbers of heads when the patterns were compiled
+        self.built_at = 0  # and the line number then
+        self.uses = 0  # how many times a run could have started (see _pending_run)
+
+    def learn(self, words: list[str], outcome: tuple[str, tuple[str, ...]]) -> None:
+        if len(self.heads) + len(self.model_heads) >= _RUN_CAP:
+            return
+        first = words[0].lower()
+        # The loop looks at these first words before their stanza's rules; "crypto" only
+        # for "crypto pki certificate chain".
+        if first in _NOT_IN_RUNS and not (first == "crypto" and len(words) > 1 and words[1].lower() != "pki"):
+            return
+        if all(_RUN_WORD.fullmatch(w) and "#" not in w for w in words):
+            head = tuple(w.lower() for w in words)
+            if outcome[0] == IGNORE:
+                self.heads.add(head)
+            elif outcome[0] == MODEL:
+                self.model_heads[head] = outcome[1]
+
+    def stale(self, number: int) -> bool:
+        """Whether to compile again at line ``number``: new heads have come, and either there
+        is no pattern yet or it is a while since the last compile (a new head comes with
+        each new kind of line at first, and a compile costs about as much as 300 lines)."""
+        return (len(self.heads), len(self.model_heads)) != self.built and (
+            (self.pattern is None and self.model is None) or number - self.built_at >= _RUN_AGE)
+
+    def compile(self, number: int) -> None:
+        ignore_count, model_count = self.built
+        self.built = (len(self.heads), len(self.model_heads))
+        self.built_at = number
+        if len(self.heads) != ignore_count:
+            heads = _sequence_pattern(self.heads)
+            self.pattern = re.compile(r"(?:" + self.indent + heads + r"(?![^ \t\n])[^\n]*+\n)*+",
+                                      re.IGNORECASE | re.ASCII) if heads else None
+        if len(self.model_heads) != model_count:
+            ordered = sorted(self.model_heads)
+            self.spelt = [(), *(self.model_heads[head] for head in ordered)]
+            groups = "|".join("(" + r"[ \t]++".join(map(re.escape, head)) + ")" for head in ordered)
+            self.model = re.compile(self.indent + "(?:" + groups + r")(?![^ \t\n])[^\n!]*+\n",
+                                    re.IGNORECASE | re.ASCII)
+
+
+def _sequence_pattern(heads: set[tuple[str, ...]]) -> str:
+    """A pattern for word sequences, factored by their first word (words apart by blanks)."""
+    by_first: dict[str, set[tuple[str, ...]]] = {}
+    for head in heads:
+        if head:
+            by_first.setdefault(head[0], set()).add(head[1:])
+    branches = []
+    for first, rests in sorted(by_first.items()):
+        rest = _sequence_pattern(rests)
+        if not rest:
+            branches.append(re.escape(first))
+        elif () in rests:
+            # A shorter head already decides: the longer ones add nothing.
+            branches.append(re.escape(first))
+        else:
+            branches.append(re.escape(first) + r"[ \t]++" + rest)
+    if not branches:
+        return ""
+    return "(?:" + "|".join(branches) + ")"
+
+
+_RUNS: dict[str, _Run] = {}
+_BODY = _Run("")  # not a run of a stanza kind: the body of an ignored stanza (see _body_stop)
+
+
+def _pending_run(kind: str, number: int) -> _Run | None:
+    """The run of ``kind`` to try at the line after ``number``, if it has a pattern."""
+    run = _RUNS.get(kind)
+    if run is None:
+        return None
+    run.uses += 1
+    if run.uses < _RUN_USES:
+        return None
+    if (len(run.heads), len(run.model_heads)) != run.built and run.stale(number):
+        run.compile(number)
+    return run if run.pattern is not None or run.model is not None else None
+
+
+def _learn_run(kind: str, outcome: object, words: list[str]) -> None:
+    """Record a head (first words) that :func:`_decide` classified IGNORE or MODEL whatever follows."""
+    if outcome.__class__ is tuple and outcome[0] in (IGNORE, MODEL):
+        run = _RUNS.get(kind)
+        if run is None:
+            # Under a stanza (at column 0) a command is indented; at the top level, any line.
+            run = _RUNS[kind] = _Run(r"[ \t]*+" if kind == "g" else r"[ \t]++")
+        run.learn(words, outcome)
