@@ -36,7 +36,15 @@ class _Lines:
 
     def __init__(self, source: SourceFile) -> None:
         self.raw = source.text.splitlines()
-        self.shown = [redact(line).replace("\t", " ") for line in self.raw]
+        # Redacted on first display: frames show a few lines of files that may hold 100k.
+        self._shown: dict[int, str] = {}
+
+    def shown(self, number: int) -> str:
+        """Line ``number`` (1-based) as displayed: secrets masked, tabs as spaces."""
+        text = self._shown.get(number)
+        if text is None:
+            text = self._shown[number] = redact(self.raw[number - 1]).replace("\t", " ")
+        return text
 
     def column(self, number: int, column: int, *, end: bool = False) -> int:
         """0-based display column of a 1-based raw column on line ``number``.
@@ -44,7 +52,7 @@ class _Lines:
         A column inside a masked secret maps to the start of the mask, or to its end when
         ``end`` (the exclusive end of a span), so the carets cover the whole mask.
         """
-        raw, shown = self.raw[number - 1].replace("\t", " "), self.shown[number - 1]
+        raw, shown = self.raw[number - 1].replace("\t", " "), self.shown(number)
         index = column - 1
         if raw == shown:
             return min(index, len(shown))
@@ -96,7 +104,7 @@ def _frame(lines: _Lines, span: Span, severity: Severity, indent: str = "") -> l
         if n == -1:
             out.append(styled(indent + "." * width + " |", GUTTER))
             continue
-        text = lines.shown[n - 1]
+        text = lines.shown(n)
         inside = span.line <= n <= last
         mark = ">" if multi and inside else "|"
         row = styled(indent + f"{n:>{width}} ", GUTTER)
@@ -175,8 +183,10 @@ def render(result: LintResult, out: TextIO, *, show_source: bool = True, statist
     sources = result.sources
     cache: dict[str, _Lines] = {}
     for diagnostic in result.diagnostics:
-        for line in render_diagnostic(diagnostic, sources, show_source=show_source, cache=cache):
-            console.print(line)
+        # One print per diagnostic: each console.print has a fixed cost that thousands of
+        # frame lines would multiply.
+        block = Text("\n").join(render_diagnostic(diagnostic, sources, show_source=show_source, cache=cache))
+        console.print(block)
         if show_source:
             console.print()
     console.print(summary(result))
