@@ -6,7 +6,11 @@ Three steps, each fast enough for a 100,000-line hub in a fraction of a second:
    tags every line *modelled*, *ignored by design* or *unrecognized*. Banners, certificate
    chains, comments, lost indentation and abbreviations are dealt with here. Ignored lines
    (the bulk of a large config: access ports, ACLs, route-maps) are only counted, without
-   an object per line, and most are decided from their first word or two (memoised).
+   an object per line, and most are decided from their first word or two (memoised). On a
+   large file, ``re`` steps over whole runs of such lines (an ACL's body, an access port's
+   switchport and storm-control lines), and over runs of plainly modelled ones (``ip
+   route`` after ``ip route``), with the outcome of the line-by-line loop: the patterns
+   only match lines whose outcome is certain, learnt from the loop's own decisions.
 2. What Lark sees. Lark (``grammars/ios.lark``, one start rule per stanza kind) is the one
    definition of the syntax of every modelled command, but it does not parse every
    modelled line: running it per line costs ~60 us (a whole-file tree 6.6 s). It parses
@@ -20,13 +24,17 @@ Three steps, each fast enough for a 100,000-line hub in a fraction of a second:
 3. The callbacks of :class:`~.transform.CommandTransformer` type and check the values
    (a bad address becomes DMV004 at its word), and :mod:`.build` folds the commands into
    the frozen pydantic model. The model is built with ordinary validation, not
-   ``model_construct``: pydantic-core validates a node in about 1 us (27,000 nodes, 35 ms
-   for the hub), little next to the rest, and the check stays. ``defer_build`` was
-   measured too: every class is needed for a parse, so it only moves the cost.
+   ``model_construct``: pydantic-core validates a node in about 1 us (10,000 nodes, 16 ms
+   for the hub), little next to the rest, and the check stays (called on the validator,
+   without ``BaseModel.__init__``'s keyword wrapper). ``defer_build`` was measured too:
+   every class is needed for a parse, so it only moves the cost. The one exception is
+   :class:`~iosdmvpn.source.Span`, made by :func:`~iosdmvpn.source.span_of` from a path
+   and the positions the parser counted itself: validation has nothing to check there.
 
 The cyclic garbage collector is paused during a parse (it would walk the growing heap
 again and again: half the time of a large file), and the stanza tree's cycles are broken
-afterwards so that the parser's temporary objects are freed at once.
+afterwards so that the parser's temporary objects are freed at once, unless the caller
+keeps them (:func:`keeping`): the CLI, which ends with ``os._exit``, need not free them.
 
 Problems become diagnostics (codes DMV0xx), never exceptions. A file holding several
 routers (several different top-level ``hostname`` lines, as in lab write-ups) is split by
@@ -220,8 +228,10 @@ def _parse_text(text: str, path: str, structure: Structure | None = None) -> Par
         diagnostics.append(diagnostic("DMV007", "no IOS configuration commands found in this file",
                                       Span.whole_file(path)))
     device = build_device(structure.root, path, coverage, structure.unrecognized)
-    _break_cycles(structure)
-    _keep(structure)
+    if _KEEP is None:
+        _break_cycles(structure)
+    else:
+        _KEEP.append(structure)  # kept to the end: its cycles do not matter
     return ParseResult(path=path, device=device, diagnostics=sort_diagnostics(diagnostics), source=source)
 
 

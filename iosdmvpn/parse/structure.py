@@ -566,8 +566,9 @@ class _Pass:
     def open(self, line: Line, tag: str, parent: Stanza) -> Stanza:
         kind = tag[2:]
         modelled = tag.startswith("s:")
-        stanza = Stanza(kind=kind if modelled else "", header=line, indent=line.indent, parent=parent,
-                        last_number=line.number, last_body=line.body)
+        # Positional (kind, header, indent, lines, children, parent, last_number, last_body):
+        # a large file opens thousands.
+        stanza = Stanza(kind if modelled else "", line, line.indent, [], [], parent, line.number, line.body)
         parent.children.append(stanza)
         parent.last_number, parent.last_body = line.number, line.body
         if modelled:
@@ -824,7 +825,7 @@ def split_structure(text: str, *, keep_ignored: bool = True) -> Structure:
                         if fast.tag[0] == "S":
                             pending = _BODY  # an ACL, a route-map, ...: its body
                         elif not keep_ignored:
-                            pending = _pending_run(fast.tag[2:], number)  # an interface, ...
+                            pending = _pending_run(fast.tag[2:], number, False)  # an interface, ...
                     continue
         place(number, indent, words, body, line)
 
@@ -992,7 +993,8 @@ def _body(raw: str) -> str:
 # case-insensitive match is str.lower's), not a comment, not a CLI prompt.
 _RUN_WORD = re.compile(r"[\x22-\x7e][\x21-\x7e]*")
 _RUN_CAP = 512
-_RUN_AGE = 500  # lines between two compiles of a run's pattern
+_RUN_AGE = 500  # lines between two compiles of a run's pattern, at least
+_RUN_MISSES = 16  # and lines of its kind the loop took itself meanwhile
 # No pattern for a kind before a run could have started this often: a kind of small stanzas
 # (most crypto ones) is not worth the compiles.
 _RUN_USES = 256
@@ -1014,7 +1016,8 @@ class _Run:
     with one group per head: the number of the group that matched indexes :attr:`spelt`.
     """
 
-    __slots__ = ("built", "built_at", "heads", "indent", "model", "model_heads", "pattern", "spelt", "uses")
+    __slots__ = ("built", "built_at", "heads", "indent", "misses", "model", "model_heads", "pattern", "spelt",
+                 "uses")
 
     def __init__(self, indent: str) -> None:
         self.indent = indent  # the pattern of a line's indentation
@@ -1026,6 +1029,7 @@ class _Run:
         self.built = (0, 0)  # the numbers of heads when the patterns were compiled
         self.built_at = 0  # and the line number then
         self.uses = 0  # how many times a run could have started (see _pending_run)
+        self.misses = 0  # lines of this kind the loop took itself since the last compile
 
     def learn(self, words: list[str], outcome: tuple[str, tuple[str, ...]]) -> None:
         if len(self.heads) + len(self.model_heads) >= _RUN_CAP:
@@ -1044,15 +1048,18 @@ class _Run:
 
     def stale(self, number: int) -> bool:
         """Whether to compile again at line ``number``: new heads have come, and either there
-        is no pattern yet or it is a while since the last compile (a new head comes with
-        each new kind of line at first, and a compile costs about as much as 300 lines)."""
+        is no pattern yet, or it is a while since the last compile and lines that a new
+        head may cover went the slow way meanwhile (a compile costs about as much as 300
+        lines; new heads come with each new kind of line, many at first)."""
         return (len(self.heads), len(self.model_heads)) != self.built and (
-            (self.pattern is None and self.model is None) or number - self.built_at >= _RUN_AGE)
+            (self.pattern is None and self.model is None)
+            or (number - self.built_at >= _RUN_AGE and self.misses >= _RUN_MISSES))
 
     def compile(self, number: int) -> None:
         ignore_count, model_count = self.built
         self.built = (len(self.heads), len(self.model_heads))
         self.built_at = number
+        self.misses = 0
         if len(self.heads) != ignore_count:
             heads = _sequence_pattern(self.heads)
             self.pattern = re.compile(r"(?:" + self.indent + heads + r"(?![^ \t\n])[^\n]*+\n)*+",
@@ -1090,12 +1097,16 @@ _RUNS: dict[str, _Run] = {}
 _BODY = _Run("")  # not a run of a stanza kind: the body of an ignored stanza (see _body_stop)
 
 
-def _pending_run(kind: str, number: int) -> _Run | None:
-    """The run of ``kind`` to try at the line after ``number``, if it has a pattern."""
+def _pending_run(kind: str, number: int, missed: bool = True) -> _Run | None:
+    """The run of ``kind`` to try at the line after ``number``, if it has a pattern.
+
+    ``missed``: line ``number`` is a line of ``kind`` the loop took itself (not a header).
+    """
     run = _RUNS.get(kind)
     if run is None:
         return None
     run.uses += 1
+    run.misses += missed
     if run.uses < _RUN_USES:
         return None
     if (len(run.heads), len(run.model_heads)) != run.built and run.stale(number):

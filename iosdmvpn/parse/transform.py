@@ -125,19 +125,25 @@ def to_int(token: Token, low: int, high: int, what: str) -> int:
 _QUAD = re.compile(r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})")
 
 
-@lru_cache(maxsize=8192)
-def _ipv4(text: str) -> IPv4Address | None:
-    # Masks, next hops and peers repeat across thousands of lines.
+def _ipv4_int(text: str) -> int | None:
+    """The value of a dotted-quad IPv4 address, as :class:`IPv4Address` reads it (None: invalid)."""
     m = _QUAD.fullmatch(text)
     if m is not None:
         qa, qb, qc, qd = m.groups()
         a, b, c, d = int(qa), int(qb), int(qc), int(qd)  # not a generator: this runs per new address
         if a < 256 and b < 256 and c < 256 and d < 256:
-            return IPv4Address((a << 24) | (b << 16) | (c << 8) | d)  # from an int: no re-parse
+            return (a << 24) | (b << 16) | (c << 8) | d
     try:
-        return IPv4Address(text)
+        return int(IPv4Address(text))
     except ValueError:
         return None
+
+
+def _ipv4(text: str) -> IPv4Address | None:
+    # Not memoised itself: what repeats (next hops, peers, masks) goes through _ip or _MASKS,
+    # and the addresses that come here alone (route prefixes) are nearly all different.
+    value = _ipv4_int(text)
+    return None if value is None else IPv4Address(value)  # from an int: no re-parse
 
 
 def to_ipv4(token: Token, what: str = "IPv4 address") -> IPv4Address:
@@ -187,15 +193,23 @@ def to_mask(token: Token) -> int:
 _MASKS = {str(IPv4Address((0xFFFFFFFF << (32 - n)) & 0xFFFFFFFF)): n for n in range(33)}
 
 
+def _ipv4_value(token: Token) -> int:
+    """``int(to_ipv4(token))``, without making the address object."""
+    value = _ipv4_int(str(token))
+    if value is None:
+        raise BadValue(f"invalid IPv4 address {str(token)!r}", token)
+    return value
+
+
 def to_ipv4_interface(addr: Token, mask: Token) -> IPv4Interface:
     """``A.B.C.D M.M.M.M`` to an interface address."""
     # An int, not the address object: ipaddress would format and re-parse the object.
-    return IPv4Interface((int(to_ipv4(addr)), to_mask(mask)))
+    return IPv4Interface((_ipv4_value(addr), to_mask(mask)))
 
 
 def to_ipv4_network(addr: Token, mask: Token) -> IPv4Network:
     """``A.B.C.D M.M.M.M`` to a network (host bits dropped)."""
-    return IPv4Network((int(to_ipv4(addr)), to_mask(mask)), strict=False)
+    return IPv4Network((_ipv4_value(addr), to_mask(mask)), strict=False)
 
 
 def to_prefix(token: Token) -> IPv4Network | IPv6Network:
@@ -279,7 +293,8 @@ class CommandTransformer:
         ws = words(c)
         # "interface Tunnel 0", "int tun 0", "interface Gi0/0.10 point-to-point"
         name = ws[0] + ws[1] if len(ws) > 1 and ws[1][:1].isdigit() else ws[0]
-        # Cmd made here, not by _cmd: the three commands of most lines of a large file.
+        # Here and in ip_route and description, the Cmd is made without _cmd's keyword
+        # arguments: they are most of the modelled lines of a large file.
         return Cmd("interface", self.position.span(), {"name": canonical_interface(name)})
 
     def router_eigrp_head(self, c: list[Token]) -> Cmd:

@@ -73,6 +73,7 @@ def _fresh_runs() -> Iterator[None]:
             mp.setattr(structure_module, name, {})
         mp.setattr(structure_module, "_RUN_AGE", 0)
         mp.setattr(structure_module, "_RUN_USES", 0)
+        mp.setattr(structure_module, "_RUN_MISSES", 0)
         yield
 
 
