@@ -318,8 +318,7 @@ def parse_devices(path: str | Path) -> list[ParseResult]:
     try:
         source = read_source(path)
     except InputError as exc:
-        span = Span(path=shown, line=exc.line, column=exc.column, end_line=exc.line, end_column=exc.column)
-        return [ParseResult(path=shown, device=None, diagnostics=[diagnostic("DMV001", exc.message, span)])]
+        return [_unreadable(shown, exc)]
     results = parse_text_devices(source.text, shown)
     for result in results:
         result.source = source
@@ -331,9 +330,14 @@ def parse_bytes(data: bytes, path: str) -> ParseResult:
     try:
         source = decode_source(path, data)
     except InputError as exc:
-        span = Span(path=path, line=exc.line, column=exc.column, end_line=exc.line, end_column=exc.column)
-        return ParseResult(path=path, device=None, diagnostics=[diagnostic("DMV001", exc.message, span)])
+        return _unreadable(path, exc)
     return parse_text(source.text, path)
+
+
+def _unreadable(path: str, exc: InputError) -> ParseResult:
+    """The result for input that cannot be used at all: no device, one DMV001."""
+    span = Span(path=path, line=exc.line, column=exc.column, end_line=exc.line, end_column=exc.column)
+    return ParseResult(path=path, device=None, diagnostics=[diagnostic("DMV001", exc.message, span)])
 
 
 def parse_text_devices(text: str, path: str = "<string>") -> list[ParseResult]:
