@@ -277,7 +277,8 @@ def _covered(networks: tuple[NetworkStatement, ...], iface: Interface) -> bool:
     # ``network 0.0.0.0`` without a wildcard means every interface (not the classful 0.0.0.0/8).
     if iface.ipv4 is None:
         return False
-    return any((n.wildcard is None and int(n.address) == 0) or n.covers(iface.ipv4.ip) for n in networks)
+    value = int(iface.ipv4)
+    return any(value & mask == masked for mask, masked in (n.matcher for n in networks))
 
 
 def has_ipv6(iface: Interface) -> bool:

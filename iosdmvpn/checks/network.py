@@ -1644,7 +1644,8 @@ def _ike_of(network: Network, ref: TunnelRef) -> _Ike | None:
         keys: tuple[_KeyEntry, ...] = ((IPv4Network("0.0.0.0/0"), k), (IPv6Network("::/0"), k))
         psk_local = psk_remote = True
     elif version == 2:
-        keys = _v2_keys(device, v2_profile)
+        # Tunnels of one device that share an IKEv2 profile share its key table.
+        keys = network.memo(f"v2keys {device.key} {v2_name}", lambda: _v2_keys(device, v2_profile))
         psk_local = v2_profile is not None and "pre-share" in v2_profile.authentication_local
         psk_remote = v2_profile is not None and "pre-share" in v2_profile.authentication_remote
     else:
@@ -3245,6 +3246,7 @@ def bgp_listen_limit_too_low(network: Network) -> Iterator[Finding]:
       neighbor 10.0.0.1 activate
     ```
     """
+    statics: dict[tuple[str, int], set[IPAddress | None]] = {}  # per hub device: one pass over its neighbours
     for cloud in network.clouds:
         seen: set[tuple[str, int]] = set()
         spokes = _spokes(network, cloud)
@@ -3253,7 +3255,9 @@ def bgp_listen_limit_too_low(network: Network) -> Iterator[Finding]:
             if bgp is None or not bgp.listen_ranges or hub.device.key in seen:
                 continue
             seen.add(hub.device.key)
-            static = {ip_literal(n.id) for n in bgp.neighbors if not n.is_peer_group}
+            if hub.device.key not in statics:
+                statics[hub.device.key] = {ip_literal(n.id) for n in bgp.neighbors if not n.is_peer_group}
+            static = statics[hub.device.key]
             count = sum(1 for s in spokes
                         if any(a not in static and any(a in r.prefix for r in bgp.listen_ranges)
                                for a in _own_addresses(s.interface)))

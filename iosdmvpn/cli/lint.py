@@ -60,6 +60,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     out.add_argument("-o", "--output", metavar="FILE", type=Path, help="write the report to FILE")
     out.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=True,
                      help="show the configuration lines of each finding (text format; default: on)")
+    out.add_argument("--max-related", type=int, default=3, metavar="N",
+                     help="related locations drawn per finding, the rest counted (text format; "
+                          "0 draws all; default: 3)")
     out.add_argument("--statistics", action="store_true",
                      help="print the number of findings per rule instead of the findings")
     sel = p.add_argument_group("rule selection")
@@ -161,4 +164,5 @@ def _report(fmt: str, result: LintResult, out: Any, args: argparse.Namespace) ->
     else:
         from iosdmvpn.report import text
 
-        text.render(result, out, show_source=args.show_source, statistics=args.statistics)
+        text.render(result, out, show_source=args.show_source, statistics=args.statistics,
+                    max_related=args.max_related)

@@ -8,7 +8,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from iosdmvpn.cli._common import HelpFormatter, warn
 
@@ -152,18 +152,12 @@ def _report(result: TranslateResult, results: list[ParseResult], out: TextIO,
     shown = [d for d in result.diagnostics if not args.quiet or d.severity is Severity.ERROR]
     sources = {r.path: r.source for r in results if r.source is not None}
     try:
-        from iosdmvpn.report.text import make_console, render_diagnostic
+        from iosdmvpn.report.text import write_diagnostics
     except ImportError:  # the report package is optional for translate
         for d in shown:
             print(_plain(d), file=out)
     else:
-        console = make_console(out)
-        cache: dict[str, Any] = {}
-        for d in shown:
-            for line in render_diagnostic(d, sources, show_source=args.show_source, cache=cache):
-                console.print(line)
-            if args.show_source:
-                console.print()
+        write_diagnostics(shown, sources, out, show_source=args.show_source)
     if not args.quiet:
         counts = {s: sum(1 for d in result.diagnostics if d.severity is s) for s in Severity}
         parts = [f"{n} {s}{'s' if n != 1 else ''}" for s, n in sorted(counts.items(), reverse=True) if n]

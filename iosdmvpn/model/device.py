@@ -80,12 +80,14 @@ class Device(IosNode):
         """An interface by canonical name."""
         return self._by_name.get(name)
 
-    @property
+    # Cached: rules ask for these per tunnel and per cloud, and a hub may have thousands of
+    # interfaces (the model is frozen, so the answer never changes).
+    @cached_property
     def tunnels(self) -> tuple[Interface, ...]:
         """Tunnel interfaces, in file order."""
         return tuple(i for i in self.interfaces if i.tunnel is not None)
 
-    @property
+    @cached_property
     def dmvpn_tunnels(self) -> tuple[Interface, ...]:
         """Tunnels that are part of a DMVPN (NHRP or mGRE)."""
         return tuple(i for i in self.interfaces if i.is_dmvpn)

@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: pydantic would compile and evaluate each
 # field annotation from its string at import, a few ms of every start-up over the model.
 
+from functools import cached_property
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from typing import Literal
 
@@ -17,16 +18,24 @@ class NetworkStatement(IosNode):
     wildcard: IPv4Address | None = None  # None: classful (EIGRP/RIP)
     area: str | None = None
 
+    @cached_property
+    def matcher(self) -> tuple[int, int]:
+        """(mask, masked address): an address matches when ``int(address) & mask == masked``."""
+        base = int(self.address)
+        if self.wildcard is None:
+            if base == 0:
+                return 0, 0  # EIGRP/RIP "network 0.0.0.0": every interface
+            first = base >> 24
+            prefix = 8 if first < 128 else 16 if first < 192 else 24  # classful
+            mask = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
+        else:
+            mask = ~int(self.wildcard) & 0xFFFFFFFF
+        return mask, base & mask
+
     def covers(self, address: IPv4Address) -> bool:
         """True when the statement enables the process on an interface with ``address``."""
-        if self.wildcard is None:
-            if int(self.address) == 0:
-                return True  # EIGRP/RIP "network 0.0.0.0": every interface
-            first = int(self.address) >> 24
-            prefix = 8 if first < 128 else 16 if first < 192 else 24
-            return address in IPv4Network((int(self.address), prefix), strict=False)
-        mask = ~int(self.wildcard) & 0xFFFFFFFF
-        return (int(address) & mask) == (int(self.address) & mask)
+        mask, masked = self.matcher
+        return (int(address) & mask) == masked
 
 
 class EigrpAfInterface(IosNode):

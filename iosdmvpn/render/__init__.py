@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from iosdmvpn.diagnostics import Diagnostic, sort_diagnostics
-from iosdmvpn.parse import ParseResult
-from iosdmvpn.render import frr, iproute2, networkd, nftables, readme, strongswan
 from iosdmvpn.render.codes import TRANSLATE_CODES, diag, is_blocking
-from iosdmvpn.render.env import UnsafeValue
-from iosdmvpn.render.lower import Lowered, Options, lower
-from iosdmvpn.render.names import show
-from iosdmvpn.render.plan import NodePlan
 from iosdmvpn.source import Span
+
+if TYPE_CHECKING:  # the renderers load jinja2 and templates: only `translate` needs them
+    from ipaddress import IPv4Network
+
+    from iosdmvpn.parse import ParseResult
+    from iosdmvpn.render.lower import Lowered
+    from iosdmvpn.render.plan import NodePlan
 
 TARGETS: tuple[str, ...] = ("iproute2", "networkd", "frr", "strongswan", "nftables")
 Files = dict[str, tuple[str, int]]
@@ -73,6 +73,8 @@ def _learned(plans: Sequence[NodePlan]) -> dict[str, list[IPv4Network]]:
 
 def _render_node(plan: NodePlan, targets: Sequence[str], ipsec_plans: list[Any],
                  diagnostics: Iterable[Diagnostic], learns: list[IPv4Network]) -> Files:
+    from iosdmvpn.render import frr, iproute2, networkd, nftables, readme, strongswan
+
     files: Files = {}
     if "iproute2" in targets:
         files.update(iproute2.render_node(plan))
@@ -98,6 +100,10 @@ def translate(results: Sequence[ParseResult], targets: Iterable[str] = TARGETS,
     files of every device that could be translated; :attr:`TranslateResult.blocking` says
     whether the caller should refuse to write them.
     """
+    from iosdmvpn.render.env import UnsafeValue
+    from iosdmvpn.render.lower import Options, lower
+    from iosdmvpn.render.names import show
+
     chosen = tuple(t for t in TARGETS if t in set(targets))
     options = Options(targets=frozenset(chosen), ipsec_mode=ipsec_mode, igp=igp,
                       interface_map=dict(interface_map or {}))

@@ -4,27 +4,46 @@ The frame follows ruff's look: a gutter with line numbers, the lines around the 
 (and the stanza header the span sits in), carets under the span, related locations with
 their own small frames, ``= help:`` last. Every source line shown goes through
 :func:`iosdmvpn.source.redact`, so keys and passwords never reach a terminal or a log.
-The rich Console is created per call: tests pass a StringIO, and colour appears only on
-a terminal (rich also honours ``NO_COLOR`` and ``FORCE_COLOR``).
+
+Lines are built as plain (text, style) segments. Only a coloured report turns them into
+rich ``Text``; a pipe, a file or a CI log gets the same characters written directly,
+without loading rich (a third of the time of a report with many frames). Colour appears
+only on a terminal (rich also honours ``NO_COLOR`` and ``FORCE_COLOR``).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from difflib import SequenceMatcher
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.text import Text
-
-from iosdmvpn.diagnostics import Diagnostic, Severity
-from iosdmvpn.report.console import GUTTER, STYLES, make_console, styled
+from iosdmvpn.diagnostics import Diagnostic, Related, Severity
 from iosdmvpn.report.result import LintResult
 from iosdmvpn.source import SourceFile, Span, redact
 
-__all__ = ["STYLES", "make_console", "render", "render_diagnostic", "render_statistics", "summary"]
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+__all__ = ["STYLES", "make_console", "render", "render_diagnostic", "render_statistics", "summary",
+           "summary_line", "write_diagnostics"]
 CONTEXT_BEFORE = 2
 CONTEXT_AFTER = 1
 MAX_SPAN_LINES = 4  # longer spans show their first and last lines around an ellipsis
+# A network finding can relate to every spoke of a cloud; past a few frames the rest are
+# counted, not drawn (JSON and SARIF carry them all).
+MAX_RELATED = 3
+MAX_LISTED = 8  # line numbers named for the related notes that are not drawn
+# The severity colours and the gutter's (the same as iosdmvpn.report.console, which loads rich).
+STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
+GUTTER = "bold blue"
+# What rich strips from printed text (BEL, BS, VT, FF, CR): a config's control characters
+# must not reach a terminal or a log as such.
+_CONTROL = str.maketrans("", "", "\x07\x08\x0b\x0c\x0d")
+
+Segment = tuple[str, str | None]  # text, rich style (None: unstyled)
+Line = list[Segment]
 
 
 def _plural(n: int, word: str) -> str:
@@ -78,7 +97,7 @@ class _Lines:
         return None
 
 
-def _frame(lines: _Lines, span: Span, severity: Severity, indent: str = "") -> list[Text]:
+def _frame(lines: _Lines, span: Span, severity: Severity, indent: str = "") -> list[Line]:
     """The code frame of one span: carets under a one-line span, ``>`` marks for a longer one."""
     total = len(lines.raw)
     if total == 0 or not 1 <= span.line <= total:
@@ -99,36 +118,39 @@ def _frame(lines: _Lines, span: Span, severity: Severity, indent: str = "") -> l
         shown = [header, -1, *shown] if header < (before or [span.line])[0] - 1 else [header, *shown]
     width = len(str(max(shown)))
     style = STYLES[severity]
-    out = [styled(indent + " " * width + " |", GUTTER)]
+    out: list[Line] = [[(indent + " " * width + " |", GUTTER)]]
     for n in shown:
         if n == -1:
-            out.append(styled(indent + "." * width + " |", GUTTER))
+            out.append([(indent + "." * width + " |", GUTTER)])
             continue
         text = lines.shown(n)
         inside = span.line <= n <= last
         mark = ">" if multi and inside else "|"
-        row = styled(indent + f"{n:>{width}} ", GUTTER)
-        row.append(mark, style=style if mark == ">" else GUTTER)
-        body = Text(text)
-        if inside:
-            start = lines.column(n, span.column) if n == span.line else len(text) - len(text.lstrip())
-            end = lines.column(n, span.end_column, end=True) if n == span.end_line else len(text)
-            end = max(end, start + 1)
-            body.stylize(style, start, min(end, len(text)))
-        out.append(row + " " + body)
-        if inside and not multi:
-            out.append(styled(indent + " " * width + " | ", GUTTER)
-                       + styled(" " * start + "^" * (end - start), style))
+        gutter: Line = [(indent + f"{n:>{width}} ", GUTTER), (mark, style if mark == ">" else GUTTER)]
+        row: Line = [*gutter, (" ", None)]
+        if not inside:
+            out.append([*row, (text, None)])
+            continue
+        start = lines.column(n, span.column) if n == span.line else len(text) - len(text.lstrip())
+        end = lines.column(n, span.end_column, end=True) if n == span.end_line else len(text)
+        end = max(end, start + 1)
+        out.append([*row, (text[:start], None), (text[start:end], style), (text[end:], None)])
+        if not multi:
+            out.append([(indent + " " * width + " | ", GUTTER), (" " * start + "^" * (end - start), style)])
     return out
 
 
-def _location(span: Span) -> Text:
-    return styled(f"{span.path}:{span.line}:{span.column}:", "bold")
+def _location(span: Span) -> Segment:
+    return f"{span.path}:{span.line}:{span.column}:", "bold"
 
 
-def render_diagnostic(diagnostic: Diagnostic, sources: dict[str, SourceFile], *, show_source: bool = True,
-                      cache: dict[str, _Lines] | None = None) -> list[Text]:
-    """The lines printed for one diagnostic."""
+def _note(what: str, *rest: Segment) -> Line:
+    return [("   = ", GUTTER), (what, "bold"), (": ", None), *rest]
+
+
+def diagnostic_lines(diagnostic: Diagnostic, sources: dict[str, SourceFile], *, show_source: bool = True,
+                     cache: dict[str, _Lines] | None = None, max_related: int = MAX_RELATED) -> list[Line]:
+    """The lines printed for one diagnostic: at most ``max_related`` related notes (0: all)."""
     cache = {} if cache is None else cache
 
     def lines_of(path: str) -> _Lines | None:
@@ -137,59 +159,146 @@ def render_diagnostic(diagnostic: Diagnostic, sources: dict[str, SourceFile], *,
         return cache.get(path)
 
     style = STYLES[diagnostic.severity]
-    head = _location(diagnostic.span) + " " + styled(str(diagnostic.severity), style) + " "
-    head += styled(diagnostic.code, "bold") + " " + styled(diagnostic.name, "dim")
-    head += Text(": " + diagnostic.message)
-    out = [head]
+    out: list[Line] = [[_location(diagnostic.span), (" ", None), (str(diagnostic.severity), style),
+                        (" ", None), (diagnostic.code, "bold"), (" ", None), (diagnostic.name, "dim"),
+                        (": " + diagnostic.message, None)]]
     primary = lines_of(diagnostic.span.path)
     if show_source and primary is not None:
         out += _frame(primary, diagnostic.span, diagnostic.severity)
-    for related in diagnostic.related:
-        out.append(styled("   = ", GUTTER) + styled("note", "bold") + ": "
-                   + _location(related.span) + " " + related.message)
+    shown_related = diagnostic.related if max_related <= 0 else diagnostic.related[:max_related]
+    for related in shown_related:
+        out.append(_note("note", _location(related.span), (" " + related.message, None)))
         other = lines_of(related.span.path)
         if show_source and other is not None:
             out += _frame(other, related.span, Severity.INFO, indent="     ")
+    hidden = diagnostic.related[len(shown_related):]
+    if hidden:
+        out.append(_note("note", (_more_locations(diagnostic.span.path, hidden), None)))
     if diagnostic.help:
-        out.append(styled("   = ", GUTTER) + styled("help", "bold") + ": " + diagnostic.help)
+        out.append(_note("help", (diagnostic.help, None)))
     return out
 
 
-def summary(result: LintResult) -> Text:
+def render_diagnostic(diagnostic: Diagnostic, sources: dict[str, SourceFile], *, show_source: bool = True,
+                      cache: dict[str, _Lines] | None = None, max_related: int = MAX_RELATED) -> list[Text]:
+    """:func:`diagnostic_lines` as rich ``Text`` lines."""
+    lines = diagnostic_lines(diagnostic, sources, show_source=show_source, cache=cache,
+                             max_related=max_related)
+    return [_rich(line) for line in lines]
+
+
+def _rich(line: Line) -> Text:
+    from rich.text import Text
+
+    out = Text()
+    for text, style in line:
+        out.append(text, style=style)
+    return out
+
+
+def _plain(line: Line) -> str:
+    return "".join(text for text, _ in line).translate(_CONTROL)
+
+
+def _more_locations(path: str, hidden: Sequence[Related]) -> str:
+    """``and 44 more at lines 12, 40, ...``: the related notes not drawn (files named when they differ)."""
+    same_file = all(r.span.path == path for r in hidden)
+    places = [str(r.span.line) if same_file else f"{r.span.path}:{r.span.line}" for r in hidden]
+    listed = ", ".join(places[:MAX_LISTED]) + (", ..." if len(places) > MAX_LISTED else "")
+    where = ("line " if len(places) == 1 else "lines ") if same_file else ""
+    return f"and {len(hidden)} more at {where}{listed} (--max-related 0 shows them all)"
+
+
+def write_diagnostics(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], out: TextIO, *,
+                      show_source: bool = True, color: bool | None = None,
+                      max_related: int = MAX_RELATED) -> Console | None:
+    """Write each diagnostic's lines (and a blank line after each frame) to ``out``.
+
+    Returns the rich console used when the output is coloured, else None (plain text).
+    """
+    console = _colour_console(out, color)
+    cache: dict[str, _Lines] = {}
+    for diagnostic in diagnostics:
+        lines = diagnostic_lines(diagnostic, sources, show_source=show_source, cache=cache,
+                                 max_related=max_related)
+        if show_source:
+            lines.append([])
+        if console is None:
+            out.write("".join(_plain(line) + "\n" for line in lines))
+        else:
+            # One print per diagnostic: each print has a fixed cost that thousands of frame
+            # lines would multiply.
+            from rich.text import Text
+
+            console.print(Text("\n").join(_rich(line) for line in lines))
+    return console
+
+
+def _colour_console(out: TextIO, color: bool | None) -> Console | None:
+    """The rich console when the output gets colour, else None (rich is not even loaded)."""
+    if color is False:
+        return None
+    if color is None and not _maybe_terminal(out):
+        return None
+    console = make_console(out, color)
+    return console if console.color_system is not None else None
+
+
+def _maybe_terminal(out: TextIO) -> bool:
+    """False when rich would surely print no colour: not a terminal, nothing forcing it."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") or os.environ.get("TTY_INTERACTIVE"):
+        return True
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def make_console(out: TextIO, color: bool | None = None) -> Console:
+    """The shared rich console (:func:`iosdmvpn.report.console.make_console`), loaded on demand."""
+    from iosdmvpn.report.console import make_console as make
+
+    return make(out, color)
+
+
+def summary_line(result: LintResult) -> Line:
     """The closing line: counts by severity, files, suppressed findings."""
     counts = result.counts()
     files = _plural(result.file_count, "file")
+    line: Line
     if not result.diagnostics:
-        text = styled("All checks passed", "bold green") + f" ({files} linted"
+        line = [("All checks passed", "bold green"), (f" ({files} linted", None)]
     else:
-        parts = [styled(_plural(n, str(s)), STYLES[s]) for s, n in counts.items() if n]
-        text = Text("Found ") + Text(", ").join(parts) + f" in {files}"
-        text += Text(f" (fail-on: {result.settings.fail_on}")
+        parts = [(_plural(n, str(s)), STYLES[s]) for s, n in counts.items() if n]
+        line = [("Found ", None)]
+        for i, part in enumerate(parts):
+            line += [(", ", None), part] if i else [part]
+        line.append((f" in {files} (fail-on: {result.settings.fail_on}", None))
     if result.suppressed:
-        text += f"; {result.suppressed} suppressed"
-    text += ")."
+        line.append((f"; {result.suppressed} suppressed", None))
+    line.append((").", None))
     if result.unusable:
-        text += styled(f" {_plural(len(result.unusable), 'file')} could not be linted.", "bold red")
-    return text
+        line.append((f" {_plural(len(result.unusable), 'file')} could not be linted.", "bold red"))
+    return line
+
+
+def summary(result: LintResult) -> Text:
+    """:func:`summary_line` as rich ``Text``."""
+    return _rich(summary_line(result))
 
 
 def render(result: LintResult, out: TextIO, *, show_source: bool = True, statistics: bool = False,
-           color: bool | None = None) -> None:
+           color: bool | None = None, max_related: int = MAX_RELATED) -> None:
     """Write the text report of ``result`` to ``out``."""
-    console = make_console(out, color)
     if statistics:
-        render_statistics(result, console)
+        render_statistics(result, make_console(out, color))
         return
-    sources = result.sources
-    cache: dict[str, _Lines] = {}
-    for diagnostic in result.diagnostics:
-        # One print per diagnostic: each console.print has a fixed cost that thousands of
-        # frame lines would multiply.
-        block = Text("\n").join(render_diagnostic(diagnostic, sources, show_source=show_source, cache=cache))
-        console.print(block)
-        if show_source:
-            console.print()
-    console.print(summary(result))
+    console = write_diagnostics(result.diagnostics, result.sources, out, show_source=show_source, color=color,
+                                max_related=max_related)
+    if console is None:
+        out.write(_plain(summary_line(result)) + "\n")
+    else:
+        console.print(_rich(summary_line(result)))
 
 
 def render_statistics(result: LintResult, console: Console) -> None:
@@ -198,6 +307,6 @@ def render_statistics(result: LintResult, console: Console) -> None:
     width = max((len(str(r[3])) for r in rows), default=1)
     names = max((len(r[1]) for r in rows), default=0)
     for code, name, severity, count in rows:
-        console.print(Text(f"{count:>{width}}  ") + styled(code, "bold") + f"  {name:<{names}}  "
-                      + styled(str(severity), STYLES[severity]))
+        console.print(_rich([(f"{count:>{width}}  ", None), (code, "bold"), (f"  {name:<{names}}  ", None),
+                             (str(severity), STYLES[severity])]))
     console.print(summary(result))
