@@ -3,7 +3,8 @@
 The lab needs a kernel with GRE, dummy, veth and XFRM/ESP, plus iproute2, nftables, FRR and
 strongSwan.  When the host kernel lacks any of those (common in containers and micro-VMs),
 the lab boots Debian's ``linux-image-amd64`` under QEMU with virtme-ng instead, which adds
-qemu, busybox-static (for vng's initramfs) and vng itself to the list.
+qemu, busybox-static (for vng's initramfs), file (vng checks busybox with it) and vng itself
+to the list.
 
 ``python3 -m iosdmvpn.lab env`` prints the report below.
 """
@@ -47,6 +48,7 @@ LAB_TOOLS: tuple[Tool, ...] = (
 VM_TOOLS: tuple[Tool, ...] = (
     Tool("qemu-system-x86_64", ("qemu-system-x86_64",), "qemu-system-x86", vm_only=True),
     Tool("busybox", ("busybox",), "busybox-static", vm_only=True),
+    Tool("file", ("file",), "file", vm_only=True),  # virtme-ng checks that busybox is static with it
     Tool("vng", ("vng",), "pip:virtme-ng", vm_only=True),
 )
 KERNEL_PACKAGE = "linux-image-amd64"

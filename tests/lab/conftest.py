@@ -1,8 +1,10 @@
 """One lab run for the whole session: the hand-written fixtures and the translated networks
 boot together in one VM (a boot costs 25-50 s under TCG), tests then assert per scenario.
 
-``IOSDMVPN_LAB_VM=auto|always|never`` overrides the mode (default auto).  The lab's timings
-are printed at the end of the pytest run (visible in CI logs).
+``IOSDMVPN_LAB_VM=auto|always|never`` overrides the mode (default auto);
+``IOSDMVPN_LAB_REQUIRED=1`` (set by CI) turns "the lab cannot run here" from a skip into a
+failure, and so does a missing corpus. The lab's timings are printed at the end of the
+pytest run (visible in CI logs).
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ class LabSession:
 
     def scenario(self, name: str) -> Any:
         if self.skipped:
+            if os.environ.get("IOSDMVPN_LAB_REQUIRED") == "1":
+                # CI sets this: a lab that cannot run there is a failure, not a skip.
+                pytest.fail(f"IOSDMVPN_LAB_REQUIRED=1 but the lab cannot run: {self.skipped}")
             pytest.skip(self.skipped)
         for s in self.report.scenarios:
             if s.name == name:

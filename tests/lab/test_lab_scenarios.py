@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -33,7 +34,10 @@ def _explain(s: Any) -> str:
 
 def _scenario(lab_session: Any, name: str) -> Any:
     if name not in lab_session.cases:
-        pytest.skip(f"{name}: ../shared/corpus not present")
+        why = f"{name}: ../shared/corpus not present"
+        if os.environ.get("IOSDMVPN_LAB_REQUIRED") == "1":
+            pytest.fail(f"IOSDMVPN_LAB_REQUIRED=1 but {why}")
+        pytest.skip(why)
     return lab_session.scenario(name)
 
 

@@ -145,6 +145,7 @@ def test_missing_packages_and_apt_line() -> None:
         "strongswan-swanctl",
         "qemu-system-x86",
         "busybox-static",
+        "file",
         "linux-image-amd64",
     ):
         assert pkg in apt

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.text import Text
 
 from iosdmvpn.diagnostics import Diagnostic, Related, Severity
@@ -106,7 +107,10 @@ def test_multi_line_span_is_marked_not_underlined() -> None:
     assert "^" not in out and ". |" in out
 
 
-def test_colour_only_on_a_terminal(result: LintResult) -> None:
+def test_colour_only_on_a_terminal(result: LintResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    # rich prints no colour at all, even when forced, to TERM=dumb or with NO_COLOR set.
+    for name in ("TERM", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
     plain = io.StringIO()
     text.render(result, plain)
     assert "\x1b[" not in plain.getvalue()
