@@ -456,7 +456,23 @@ class Topology:
                     continue
                 if text:
                     tails[f"{node.name}/{f.name}"] = "\n".join(text[-lines:])
+            tails[f"{node.name}/kernel"] = self.kernel_state(node)
         return tails
+
+    def kernel_state(self, node: Node) -> str:
+        """The node's tunnel neighbours (NBMA bindings nhrpd installed), routes and tunnel link:
+        what a failed check needs to tell an NHRP problem from a routing one."""
+        tunnel = node.spec.tunnel_interface
+        out = []
+        for argv in (["neigh", "show", "dev", tunnel], ["route", "show"],
+                     ["-d", "link", "show", "dev", tunnel]):
+            try:
+                cp = self.sh(["ip", "-n", node.ns, *argv], check=False, timeout=10)
+                shown = (cp.stdout + cp.stderr).strip()
+            except StepError as exc:
+                shown = str(exc)
+            out.append(f"$ ip {' '.join(argv)}\n{shown}")
+        return "\n".join(out)
 
 
 def _comm(pid: int) -> str | None:

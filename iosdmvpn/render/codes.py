@@ -150,6 +150,8 @@ TRANSLATE_CODES: dict[str, tuple[str, Severity, str]] = {
     "DMV672": ("ike-version-ambiguous", W, "Both an ISAKMP and an IKEv2 profile are set; IKEv2 is used."),
     "DMV673": ("ikev2-option-not-translated", W,
                "An IKEv2 profile option (virtual-template) has no strongSwan equivalent and is ignored."),
+    "DMV674": ("crypto-command-not-translated", W,
+               "A command of the crypto configuration a protected tunnel uses has no swanctl.conf form."),
 }
 
 

@@ -51,11 +51,14 @@ from iosdmvpn.model import (
     TransformSet,
     TunnelMode,
 )
+from iosdmvpn.model.base import IosNode
 from iosdmvpn.model.network import Network, TunnelRef
+from iosdmvpn.parse import device_sections
 from iosdmvpn.render.codes import diag
 from iosdmvpn.render.names import show
+from iosdmvpn.render.scan import covered_lines, unaccounted
 from iosdmvpn.resources import data_dir
-from iosdmvpn.source import Span
+from iosdmvpn.source import Span, redact
 
 IpsecMode = Literal["stock", "vici"]
 
@@ -1147,6 +1150,65 @@ def lower_ipsec(device: Device, tunnel_ref: TunnelRef, network: Network, mode: I
     plan = IpsecPlan(name=name, hostname=_comment(device.name), source=source,
                      tunnel=iface.name, mode=mode, connections=(conn,), secrets=owned)
     return plan, ctx.diagnostics
+
+
+# Global crypto one-liners strongSwan already behaves like: nothing is lost.
+_EQUIVALENT_GLOBALS = ("crypto isakmp aggressive-mode disable",)
+
+
+def untranslated_crypto_lines(device: Device, refs: Sequence[TunnelRef],
+                              lines: Sequence[str]) -> list[Diagnostic]:
+    """DMV674 for each crypto command the swanctl translation of ``refs`` draws on but cannot carry.
+
+    The parser keeps only what the translation or the rules use: the other commands inside
+    the crypto stanzas a protected tunnel depends on (``set security-association idle-time``,
+    ``responder-only``, ...) and the global ``crypto isakmp``/``crypto ikev2`` one-liners
+    (``nat keepalive``, ``identity``, ...) would otherwise vanish without a word.
+    """
+    crypto = device.crypto
+    nodes: dict[int, IosNode] = {}
+    ikev1 = ikev2 = False
+    for ref in refs:
+        prot = ref.interface.tunnel.protection if ref.interface.tunnel is not None else None
+        profile = crypto.ipsec_profile(prot.profile) if prot is not None and prot.profile else None
+        if prot is None or profile is None:
+            continue
+        chain: list[IosNode | None] = [profile, *map(crypto.transform_set, profile.transform_sets)]
+        v2_name = prot.ikev2_profile or profile.ikev2_profile
+        if v2_name:
+            ikev2 = True
+            v2 = crypto.ikev2_profile(v2_name)
+            chain += [v2, crypto.ikev2_keyring(v2.keyring_local) if v2 and v2.keyring_local else None]
+        else:
+            ikev1 = True
+            v1 = crypto.isakmp_profile(prot.isakmp_profile or profile.isakmp_profile or "")
+            chain += [v1, *(crypto.keyring(n) for n in (v1.keyrings if v1 else ()))]
+        nodes.update((id(n), n) for n in chain if n is not None)
+    if ikev1:
+        nodes.update((id(p), p) for p in crypto.isakmp_policies)
+    if ikev2:
+        nodes.update((id(p), p) for p in (*crypto.ikev2_proposals, *crypto.ikev2_policies))
+    found: dict[int, tuple[Span, str]] = {}
+    for node in nodes.values():
+        found.update((span.line, (span, text)) for span, text in unaccounted(node, list(lines)))
+    if nodes:
+        covered = covered_lines(crypto)
+        families = ("crypto isakmp ", "crypto ikev2 ") if ikev1 and ikev2 else \
+            ("crypto isakmp ",) if ikev1 else ("crypto ikev2 ",)
+        # Only this router's part of a file that holds several (``lines`` may be the whole file).
+        sections = device_sections("\n".join(lines))
+        first, last = sections[device.section] if 1 < len(sections) > device.section else (1, len(lines))
+        for number in range(first, min(last, len(lines)) + 1):
+            raw = lines[number - 1]
+            if raw[:1] != "c" or number in covered or not raw.lower().startswith(families):
+                continue
+            text = " ".join(raw.split())
+            if text.lower() in _EQUIVALENT_GLOBALS or (number < len(lines) and lines[number][:1] in " \t"):
+                continue  # a stanza header: its body is scanned above when the tunnel uses it
+            found[number] = (Span(path=device.path, line=number, column=1, end_line=number,
+                                  end_column=len(raw.rstrip()) + 1), text)
+    return [diag("DMV674", f"{show(redact(text))!r} has no swanctl.conf equivalent; it is not translated",
+                 span) for _, (span, text) in sorted(found.items())]
 
 
 @cache

@@ -132,13 +132,15 @@ def lower(results: Sequence[ParseResult], options: Options) -> Lowered:
     usable = [r for r in results if r.usable and r.device is not None]
     devices = [r.device for r in usable if r.device is not None]
     network = Network(devices)
-    sources = {r.path: (r.source.lines if r.source is not None else None) for r in usable}
+    # By device, not by path: the routers of one file may each carry their own section's text.
+    sources = {r.device.key: (r.source.lines if r.source is not None else None)
+               for r in usable if r.device is not None}
     plans: list[NodePlan] = []
     ipsec: dict[str, list[Any]] = {}
     diagnostics: list[Diagnostic] = []
     hostnames: dict[str, Device] = {}
     for device in devices:
-        lines = sources.get(device.path)
+        lines = sources.get(device.key)
         ctx = DeviceContext(device, network, options, lines, {})
         try:
             plan, ipsec_plans = _lower_device(ctx, hostnames, lower_routing)
@@ -645,4 +647,7 @@ def _lower_ipsec(ctx: DeviceContext, drafts: list[dict[str, Any]]) -> list[Any]:
         name = getattr(plan, "name", None)
         if ctx.options.ipsec_mode == "vici" and isinstance(name, str) and safe_word(name):
             d["plan"]["vici_profile"] = name
+    untranslated = getattr(module, "untranslated_crypto_lines", None)
+    if wanted and untranslated is not None and ctx.lines is not None:
+        ctx.diagnostics.extend(untranslated(ctx.device, [d["ref"] for d in protected], ctx.lines))
     return plans if wanted else []

@@ -120,22 +120,42 @@ def lab_session(lab_summary: list[str]) -> Iterator[LabSession]:
         extra = [load_scenario(FIXTURES / n / "lab.json") for n in FIXTURE_SCENARIOS]
         mode = cast(Literal["auto", "always", "never"], os.environ.get("IOSDMVPN_LAB_VM", "auto"))
         report = run_prepared(prepared, extra=extra, vm=mode, timeout=1500, on_output=_echo)
-        lab_summary.append(f"mode={report.mode} kernel={report.kernel} boot={report.boot_s}s "
-                           f"wall={report.wall_s}s guest_exit={report.guest_exit}")
-        for s in report.scenarios:
-            r = s.result
-            if r is None:
-                lab_summary.append(f"  {s.name:18s} {s.status.upper()}: {'; '.join(s.reasons)[:200]}")
-                continue
-            t = r.timings
-            failed = [f"{c.name}/{c.subject}" for c in r.checks if not c.passed]
-            lab_summary.append(
-                f"  {s.name:18s} {s.status.upper():6s} checks={len(r.checks)} failed={failed} "
-                f"setup={t.setup_s}s daemons={t.daemons_s}s convergence={t.convergence_s}s "
-                f"total={t.total_s}s")
+        _summarise(report, lab_summary)
+        # FRR 8.4 under software emulation has rare timing races (once, an OSPF adjacency
+        # stuck in ExStart after many scenarios; six runs of that scenario alone passed).
+        # A failed scenario gets one more run in a fresh VM; the first failure stays in the
+        # summary above, and a second failure fails the test.
+        failed = {s.name for s in report.scenarios if s.status in ("failed", "error")}
+        if failed:
+            lab_summary.append(f"retrying {', '.join(sorted(failed))} once in a new VM:")
+            again = run_prepared([p for p in prepared if p.name in failed],
+                                 extra=[e for e in extra if e.name in failed], vm=mode, timeout=1500,
+                                 on_output=_echo)
+            _summarise(again, lab_summary)
+            retried = {s.name: s for s in again.scenarios}
+            report.scenarios = [retried.get(s.name, s) for s in report.scenarios]
+            report.passed = all(s.passed for s in report.scenarios)
+            report.guest_exit = again.guest_exit
+            report.error = again.error
         yield LabSession(report=report, cases=by_name)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _summarise(report: Any, lab_summary: list[str]) -> None:
+    lab_summary.append(f"mode={report.mode} kernel={report.kernel} boot={report.boot_s}s "
+                       f"wall={report.wall_s}s guest_exit={report.guest_exit}")
+    for s in report.scenarios:
+        r = s.result
+        if r is None:
+            lab_summary.append(f"  {s.name:18s} {s.status.upper()}: {'; '.join(s.reasons)[:200]}")
+            continue
+        t = r.timings
+        failed = [f"{c.name}/{c.subject}" for c in r.checks if not c.passed]
+        lab_summary.append(
+            f"  {s.name:18s} {s.status.upper():6s} checks={len(r.checks)} failed={failed} "
+            f"setup={t.setup_s}s daemons={t.daemons_s}s convergence={t.convergence_s}s "
+            f"total={t.total_s}s")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
