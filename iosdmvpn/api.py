@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -225,10 +225,10 @@ def lint_parsed(results: Sequence[ParseResult], settings: Settings, *,
     from iosdmvpn.checks import REGISTRY, run_rules
     from iosdmvpn.config import check_codes
     from iosdmvpn.diagnostics import sort_diagnostics
+    from iosdmvpn.report.codes import code_names
 
     registry = registry or REGISTRY
-    codes = catalog(registry)
-    names = {c.code: c.name for c in codes}
+    names = code_names(translate_codes(), registry)
     check_codes(settings, names)
 
     ordered = sorted(results, key=lambda r: r.path)
@@ -242,7 +242,7 @@ def lint_parsed(results: Sequence[ParseResult], settings: Settings, *,
 
     # Suppressions are matched against every raw finding, before select/ignore, so a
     # directive for a deselected rule is not wrongly reported as unused.
-    resolve = suppress_resolver(codes)
+    resolve = suppress_resolver(names)
     foreign = frozenset(translate_codes())
     # One scan per file, however many routers it holds.
     sources = {r.path: r.source for r in usable if r.source is not None}
@@ -268,8 +268,9 @@ def lint_parsed(results: Sequence[ParseResult], settings: Settings, *,
                       suppressed=suppressed)
 
 
-def suppress_resolver(codes: Sequence[CodeInfo]) -> dict[str, str]:
-    """Code or rule name -> code, as accepted in ``! iosdmvpn: disable=`` directives."""
+def suppress_resolver(codes: Sequence[CodeInfo] | Mapping[str, str]) -> dict[str, str]:
+    """Code or rule name -> code, as accepted in ``! iosdmvpn: disable=`` directives (from
+    :func:`catalog`, or a code -> name mapping)."""
     from iosdmvpn.report.codes import resolver
 
     return resolver(codes)

@@ -32,7 +32,6 @@ beats a shorter one, ``ALL`` is the least specific); on a tie ``ignore`` wins.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -314,7 +313,7 @@ def check_codes(settings: Settings, known: Mapping[str, str]) -> None:
             unknown_code = _CODE.match(s) is not None and s not in known
             unknown_name = not s.startswith("DMV") and s != "ALL" and s not in names
             if unknown_code or unknown_name:
-                close = difflib.get_close_matches(s, [*known, *names], n=1)
+                close = _close_matches(s, [*known, *names])
                 hint = f" (did you mean {close[0]!r}?)" if close else "; `iosdmvpn rules` lists them"
                 origin = settings.source.name if settings.source else "settings"
                 raise SettingsError(f"{origin}: {where}: unknown rule {s!r}{hint}")
@@ -327,7 +326,7 @@ def _describe(exc: ValidationError, origin: str) -> str:
         if err["type"] == "extra_forbidden":
             key = str(err["loc"][-1])
             fields = [_kebab(f) for f in Settings.model_fields]
-            close = difflib.get_close_matches(key, fields, n=1)
+            close = _close_matches(key, list(fields))
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known settings: {', '.join(fields)}"
             lines.append(f"{origin}: unknown setting {key!r}{hint}")
         else:
@@ -410,3 +409,9 @@ def load_settings(config: Path | None = None, *, isolated: bool = False,
     if path is None:
         return Settings().located((start or Path.cwd()).resolve(), None)
     return read_settings(path)
+
+
+def _close_matches(word: str, candidates: list[str]) -> list[str]:
+    import difflib  # only for a typo's "did you mean": not loaded by a clean run
+
+    return difflib.get_close_matches(word, candidates, n=1)

@@ -1592,6 +1592,18 @@ def _v2_proposals(device: Device, fvrf: str | None, nbma: IPAddress | None) -> V
     return (tuple(props),) if props else None
 
 
+def _v1_policies(device: Device) -> tuple[V1Variants | None, Span | None]:
+    crypto = device.crypto
+    if crypto.isakmp_policies:
+        v1 = (frozenset((_norm_encr(str(p.effective("encryption"))), str(p.effective("hash")).lower(),
+                         str(p.effective("authentication")).lower(), int(p.effective("group")))
+                        for p in crypto.isakmp_policies),)
+        return v1, first_line(crypto.isakmp_policies[0].span)
+    if crypto.isakmp_default_policy:
+        return _release_variants(device, _V1_DEFAULT_CLASSIC, _V1_DEFAULT_XE), None
+    return None, None
+
+
 def _ike_of(network: Network, ref: TunnelRef) -> _Ike | None:
     """The IKE view of a protected tunnel; None when unprotected or not decidable."""
     tunnel = ref.interface.tunnel
@@ -1614,18 +1626,10 @@ def _ike_of(network: Network, ref: TunnelRef) -> _Ike | None:
             return None  # DMV301
         v2_name = ikev2_name
         version = 2 if v2_name else 1
-    # IKEv1 policies (device-wide).
-    v1: V1Variants | None
-    if crypto.isakmp_policies:
-        v1 = (frozenset((_norm_encr(str(p.effective("encryption"))), str(p.effective("hash")).lower(),
-                         str(p.effective("authentication")).lower(), int(p.effective("group")))
-                        for p in crypto.isakmp_policies),)
-        v1_span: Span | None = first_line(crypto.isakmp_policies[0].span)
-    elif crypto.isakmp_default_policy:
-        v1, v1_span = _release_variants(device, _V1_DEFAULT_CLASSIC, _V1_DEFAULT_XE), None
-    else:
-        v1, v1_span = None, None
-    v2 = _v2_proposals(device, fvrf, nbma)
+    # IKEv1 policies (device-wide), and IKEv2 proposals per F-VRF and local address: the same
+    # for every tunnel of a device that shares them.
+    v1, v1_span = network.memo(f"v1policies {device.key}", lambda: _v1_policies(device))
+    v2 = network.memo(f"v2proposals {device.key} {fvrf} {nbma}", lambda: _v2_proposals(device, fvrf, nbma))
     v2_span = first_line(crypto.ikev2_proposals[0].span) if crypto.ikev2_proposals else None
     v2_profile = crypto.ikev2_profile(v2_name) if v2_name else None
     # Transform sets of the profile.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 
@@ -46,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         wanted = args.code.strip()
         found = next((c for c in codes if c.code == wanted.upper() or c.name == wanted.lower()), None)
         if found is None:
+            import difflib
+
             close = difflib.get_close_matches(wanted, [c.code for c in codes] + [c.name for c in codes], n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else "; `iosdmvpn rules` lists them"
             raise UsageError(f"unknown rule {wanted!r}{hint}")

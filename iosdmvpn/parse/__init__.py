@@ -198,10 +198,10 @@ def _no_gc() -> Iterator[None]:
 
 
 def _parse_text(text: str, path: str, structure: Structure | None = None) -> ParseResult:
-    source = SourceFile(path=path, text=text)
     diagnostics: list[Diagnostic] = []
     if structure is None:
         structure = split_structure(text, keep_ignored=False)
+    source = SourceFile(path=path, text=text, _lines=structure.text_lines)
     if structure.template_lines:
         first = structure.template_lines[0]
         diagnostics.append(diagnostic(
@@ -320,8 +320,9 @@ def parse_devices(path: str | Path) -> list[ParseResult]:
     except InputError as exc:
         return [_unreadable(shown, exc)]
     results = parse_text_devices(source.text, shown)
-    for result in results:
-        result.source = source
+    if len(results) > 1:  # each router parsed its own section: frames show the whole file
+        for result in results:
+            result.source = source
     return results
 
 

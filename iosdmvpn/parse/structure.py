@@ -410,6 +410,7 @@ class Structure:
     unrecognized: list[tuple[Line, str]] = field(default_factory=list)  # (line, stanza kind)
     template_lines: list[Line] = field(default_factory=list)
     unterminated: list[tuple[Line, str]] = field(default_factory=list)  # (opening line, what)
+    text_lines: list[str] = field(default_factory=list)  # text.splitlines(), for code frames later
 
 
 def _banner_delimiter(words: list[str]) -> tuple[str, bool] | None:
@@ -592,7 +593,7 @@ def split_structure(text: str, *, keep_ignored: bool = True) -> Structure:
     state = _Pass(keep_ignored)
     result = state.result
     stack = state.stack
-    raw_lines = text.splitlines()
+    raw_lines = result.text_lines = text.splitlines()
     flat = state.flat = _is_flat(raw_lines)
     # Whole-text checks spare a scan of every line for rare features.
     keep_ignored = state.keep_ignored

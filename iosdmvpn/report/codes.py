@@ -66,10 +66,22 @@ def catalog(translate: CodeTable | None = None, registry: Registry = REGISTRY) -
     return sorted(out, key=lambda c: c.code)
 
 
-def resolver(codes: Iterable[CodeInfo]) -> dict[str, str]:
-    """Code and rule name -> code, for suppressions and settings."""
+def code_names(translate: CodeTable | None = None, registry: Registry = REGISTRY) -> dict[str, str]:
+    """Every known code -> its name: :func:`catalog` without the documentation, which is
+    read from the rules' docstrings (a lint run needs only the names)."""
+    out = {r.code: r.name for r in registry}
+    for table in (PARSE_CODES, META_CODES, translate or {}):
+        for code, (name, _, _) in table.items():
+            out.setdefault(code, name)
+    return out
+
+
+def resolver(codes: Iterable[CodeInfo] | Mapping[str, str]) -> dict[str, str]:
+    """Code and rule name -> code, for suppressions and settings (from :func:`catalog` or
+    :func:`code_names`)."""
+    pairs = codes.items() if isinstance(codes, Mapping) else ((c.code, c.name) for c in codes)
     out: dict[str, str] = {}
-    for c in codes:
-        out[c.code] = c.code
-        out[c.name] = c.code
+    for code, name in pairs:
+        out[code] = code
+        out[name] = code
     return out

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, TextIO
 
 from iosdmvpn.diagnostics import Diagnostic, Related, Severity
@@ -54,7 +53,7 @@ class _Lines:
     """A file's lines, redacted for display, with column mapping from raw to shown text."""
 
     def __init__(self, source: SourceFile) -> None:
-        self.raw = source.text.splitlines()
+        self.raw = source.lines
         # Redacted on first display: frames show a few lines of files that may hold 100k.
         self._shown: dict[int, str] = {}
 
@@ -76,6 +75,8 @@ class _Lines:
         if raw == shown:
             return min(index, len(shown))
         # Masking changes the length of the line; map through the unchanged stretches.
+        from difflib import SequenceMatcher
+
         for tag, i1, i2, j1, j2 in SequenceMatcher(None, raw, shown, autojunk=False).get_opcodes():
             if index < i2 or i1 == i2 == index:
                 if tag == "equal":
