@@ -228,10 +228,8 @@ def _parse_text(text: str, path: str, structure: Structure | None = None) -> Par
         diagnostics.append(diagnostic("DMV007", "no IOS configuration commands found in this file",
                                       Span.whole_file(path)))
     device = build_device(structure.root, path, coverage, structure.unrecognized)
-    if _KEEP is None:
+    if not _keep(structure):
         _break_cycles(structure)
-    else:
-        _KEEP.append(structure)  # kept to the end: its cycles do not matter
     return ParseResult(path=path, device=device, diagnostics=sort_diagnostics(diagnostics), source=source)
 
 
@@ -258,31 +256,38 @@ def _secretish(line: Line) -> bool:
     return redact(line.text()) != line.text()
 
 
-# Set by `keeping`: where finished stanza trees go instead of being freed.
+# Set by `keeping`: where finished stanza trees go instead of being freed, and from what
+# size of file on.
 _KEEP: list[object] | None = None
+_KEEP_MIN_LINES = 0
 
 
 @contextmanager
-def keeping(kept: list[object]) -> Iterator[None]:
+def keeping(kept: list[object], min_lines: int = 0) -> Iterator[None]:
     """Within the block, the parser hands each stanza tree it is done with to ``kept``.
 
     Freeing the tree of a 100,000-line file (its lines, their words, the commands) takes
     about 15 ms, which a process that exits without freeing anything (the CLI ends with
     ``os._exit``) can spare by keeping the list alive to the end. Without this block the
-    trees are freed as soon as their file is parsed.
+    trees are freed as soon as their file is parsed. With ``min_lines``, only the trees of
+    files of at least that many lines are kept: thousands of small files would hold on to
+    hundreds of MB to save what freeing them costs anyway, bit by bit.
     """
-    global _KEEP
-    outer = _KEEP
-    _KEEP = kept
+    global _KEEP, _KEEP_MIN_LINES
+    outer = _KEEP, _KEEP_MIN_LINES
+    _KEEP, _KEEP_MIN_LINES = kept, min_lines
     try:
         yield
     finally:
-        _KEEP = outer
+        _KEEP, _KEEP_MIN_LINES = outer
 
 
-def _keep(structure: Structure) -> None:
-    if _KEEP is not None:
-        _KEEP.append(structure)
+def _keep(structure: Structure) -> bool:
+    """Hand a finished tree to :func:`keeping`'s list; False when the caller must free it."""
+    if _KEEP is None or len(structure.text_lines) < _KEEP_MIN_LINES:
+        return False
+    _KEEP.append(structure)
+    return True
 
 
 def _break_cycles(structure: Structure) -> None:
@@ -353,9 +358,10 @@ def parse_text_devices(text: str, path: str = "<string>") -> list[ParseResult]:
         structure = split_structure(text, keep_ignored=False)
         if not _several_routers(structure):
             return [_parse_text(text, path, structure)]  # one router: its structure is done
-        _keep(structure)
-        raw = text.splitlines()
+        raw = structure.text_lines
         bounds = _sections(structure, raw)
+        if not _keep(structure):
+            _break_cycles(structure)  # only the section bounds were needed
         results = []
         for index, (start, end) in enumerate(bounds):
             # Blank lines keep the numbering of the whole file.

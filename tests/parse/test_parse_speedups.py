@@ -143,6 +143,20 @@ def test_keeping_nests() -> None:
     assert len(inner) == 1 and len(outer) == 1
 
 
+def test_keeping_from_a_size_on_frees_small_trees() -> None:
+    # The lint CLI keeps only large files' trees: a network of small files must not pile up.
+    kept: list[object] = []
+    small = "hostname R1\ninterface Tunnel0\n ip address 10.0.0.1 255.255.255.0\n"
+    routes = (f"ip route 192.168.{n // 256}.{n % 256} 255.255.255.255 Null0\n" for n in range(600))
+    large = small + "".join(routes)
+    with keeping(kept, min_lines=500):
+        parse_text(small, "small.cfg")
+        assert kept == []
+        parse_text(large, "large.cfg")
+    assert len(kept) == 1 and isinstance(kept[0], Structure) and len(kept[0].text_lines) > 500
+    assert parse_module._KEEP_MIN_LINES == 0  # restored
+
+
 # ------------------------------------------------------------------ JSON output
 
 
