@@ -24,10 +24,10 @@ in the user's cache directory, keyed by a hash of the grammar text and Lark's ve
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import os
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -96,7 +96,10 @@ class Grammar:
         # needed (addresses and numbers, most of the distinct words of a large file).
         self.plain_digits = frozenset(
             d for d in "0123456789" if not any(k.startswith(d) for k in (*self.literals, *self.prefixes)))
-        self.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+        # Names the cache file of this grammar. Two checksums, not a cryptographic hash: hashlib
+        # (OpenSSL) would cost more start-up than the whole cache saves on a small file.
+        data = text.encode("utf-8")
+        self.digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
         self.seen: dict[str, str] = {}  # word -> its form in a shape key
 
     def keyword(self, word: str) -> bool:

@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from rich.console import Console
-from rich.text import Text
-from rich.tree import Tree
-
+from iosdmvpn.diagnostics import Severity
 from iosdmvpn.model import Device, Interface, Nhrp
 from iosdmvpn.model.crypto import Crypto, IpsecProfile
 from iosdmvpn.model.network import Network, TunnelRef
 from iosdmvpn.parse import ParseResult
-from iosdmvpn.report.console import STYLES, make_console, styled
+from iosdmvpn.report.styled import Node, Styled, colour_console
+
+# The severity colours of iosdmvpn.report.console, which loads rich.
+STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 
 MISSING = "bold red"
 
@@ -41,7 +41,7 @@ def _address(i: Interface) -> str:
     return " ".join(parts) or "no address"
 
 
-def _nhrp(n: Nhrp) -> Text:
+def _nhrp(n: Nhrp) -> Styled:
     family = "NHRP" if n.family == 4 else "NHRPv6"
     bits = [f"network-id {n.network_id}" if n.network_id is not None else "no network-id"]
     if n.authentication is not None:
@@ -56,7 +56,7 @@ def _nhrp(n: Nhrp) -> Text:
         bits.append("shortcut")
     if n.registration_no_unique:
         bits.append("registration no-unique")
-    text = styled(f"{family}: ", "bold") + _join(bits)
+    text = Styled(f"{family}: ", "bold") + _join(bits)
     for e in n.nhs:
         target = "dynamic" if e.protocol is None else str(e.protocol)
         nbma = e.nbma or e.nbma_fqdn or (n.nbma_for(e.protocol) if e.protocol is not None else None)
@@ -68,22 +68,22 @@ def _nhrp(n: Nhrp) -> Text:
     return text
 
 
-def _crypto_chain(crypto: Crypto, profile: IpsecProfile | None, name: str) -> Text:
-    text = styled("crypto: ", "bold") + f"ipsec profile {name}"
+def _crypto_chain(crypto: Crypto, profile: IpsecProfile | None, name: str) -> Styled:
+    text = Styled("crypto: ", "bold") + f"ipsec profile {name}"
     if profile is None:
-        return text + styled(" (undefined)", MISSING)
+        return text + Styled(" (undefined)", MISSING)
     for ts_name in profile.transform_sets or ():
         ts = crypto.transform_set(ts_name)
         text += f" -> transform-set {ts_name}"
         text += (f" [{_join(ts.transforms, ' ')}, {ts.effective_mode}]" if ts is not None
-                 else styled(" (undefined)", MISSING))
+                 else Styled(" (undefined)", MISSING))
     if not profile.transform_sets:
         text += " -> default transform-sets"
     if profile.ikev2_profile:
         p2 = crypto.ikev2_profile(profile.ikev2_profile)
         text += f" -> IKEv2 profile {profile.ikev2_profile}"
         if p2 is None:
-            text += styled(" (undefined)", MISSING)
+            text += Styled(" (undefined)", MISSING)
         else:
             text += f" [auth {_join(p2.authentication_local, '/') or '?'}"
             text += f", keyring {p2.keyring_local}]" if p2.keyring_local else "]"
@@ -92,7 +92,7 @@ def _crypto_chain(crypto: Crypto, profile: IpsecProfile | None, name: str) -> Te
             ip = crypto.isakmp_profile(profile.isakmp_profile)
             text += f" -> ISAKMP profile {profile.isakmp_profile}"
             if ip is None:
-                text += styled(" (undefined)", MISSING)
+                text += Styled(" (undefined)", MISSING)
         policies = [f"{p.priority}: {p.effective('encryption')}/{p.effective('hash')}/"
                     f"{p.effective('authentication')}/group {p.effective('group')}"
                     for p in crypto.isakmp_policies]
@@ -105,18 +105,18 @@ def _crypto_chain(crypto: Crypto, profile: IpsecProfile | None, name: str) -> Te
     return text
 
 
-def _tunnel(device: Device, network: Network, i: Interface) -> Tree:
+def _tunnel(device: Device, network: Network, i: Interface) -> Node:
     ref = TunnelRef(device, i)
     role = ("hub" if network.is_hub(ref) else "spoke" if network.is_spoke(ref) else "") if i.is_dmvpn else ""
-    head = styled(i.name, "bold") + f"  {_address(i)}"
+    head = Styled(i.name, "bold") + f"  {_address(i)}"
     if role:
-        head += styled(f"  ({role})", "cyan")
-    node = Tree(head)
+        head += Styled(f"  ({role})", "cyan")
+    node = Node(head)
     t = i.tunnel
     assert t is not None  # only called for tunnels
     source = t.source_interface or (str(t.source_address) if t.source_address else None)
-    line = styled("tunnel: ", "bold") + f"mode {t.mode.value}"
-    line += f", source {source}" if source else styled(", no source", MISSING)
+    line = Styled("tunnel: ", "bold") + f"mode {t.mode.value}"
+    line += f", source {source}" if source else Styled(", no source", MISSING)
     nbma = device.local_nbma(i)
     if nbma is not None and t.source_interface:
         line += f" ({nbma})"
@@ -133,20 +133,20 @@ def _tunnel(device: Device, network: Network, i: Interface) -> Tree:
         node.add(_crypto_chain(device.crypto, device.crypto.ipsec_profile(t.protection.profile),
                                t.protection.profile) + (" (shared)" if t.protection.shared else ""))
     elif t.protection is not None:
-        node.add(styled("crypto: ", "bold") + "tunnel protection psk")
+        node.add(Styled("crypto: ", "bold") + "tunnel protection psk")
     elif i.is_dmvpn:
-        node.add(styled("crypto: ", "bold") + styled("none (unprotected)", "yellow"))
+        node.add(Styled("crypto: ", "bold") + Styled("none (unprotected)", "yellow"))
     ip = [f"mtu {i.ip_mtu}" if i.ip_mtu else "", f"adjust-mss {i.tcp_mss}" if i.tcp_mss else "",
           f"bandwidth {i.bandwidth}" if i.bandwidth else "", f"vrf {i.vrf}" if i.vrf else "",
           "shutdown" if i.shutdown else ""]
     if any(ip):
-        node.add(styled("ip: ", "bold") + _join([x for x in ip if x]))
+        node.add(Styled("ip: ", "bold") + _join([x for x in ip if x]))
     return node
 
 
-def _routing(device: Device) -> Tree | None:
+def _routing(device: Device) -> Node | None:
     r = device.routing
-    node = Tree(styled("Routing", "bold"))
+    node = Node(Styled("Routing", "bold"))
     for e in r.eigrp:
         nets = [f"{s.address}" + (f"/{s.wildcard}" if s.wildcard else "") for s in e.networks]
         label = f"EIGRP {e.asn}" + (f" (named {e.name})" if e.name else "")
@@ -170,51 +170,60 @@ def _routing(device: Device) -> Tree | None:
     return node if node.children else None
 
 
-def device_tree(result: ParseResult) -> Tree:
+def device_tree(result: ParseResult) -> Node:
     """The summary of one parsed file."""
     device = result.device
-    title = styled(result.path, "bold")
+    title = Styled(result.path, "bold")
     if device is None:
-        return Tree(title + styled("  (unusable)", MISSING))
+        return Node(title + Styled("  (unusable)", MISSING))
     version = ""
     if device.version:
         version = f"IOS{'-XE' if device.is_xe else ''} {device.version[0]}.{device.version[1]}"
-    title += styled(f"  {device.name}", "bold green") + (f"  {version}" if version else "")
+    title += Styled(f"  {device.name}", "bold green") + (f"  {version}" if version else "")
     if not result.usable:
-        title += styled("  (unusable)", MISSING)
-    tree = Tree(title)
+        title += Styled("  (unusable)", MISSING)
+    tree = Node(title)
     network = Network(devices=[device])
     tunnels = [i for i in device.interfaces if i.tunnel is not None]
     others = [i for i in device.interfaces if i.tunnel is None]
     if tunnels:
-        node = tree.add(styled("Tunnels", "bold"))
+        node = tree.add(Styled("Tunnels", "bold"))
         for i in tunnels:
             node.add(_tunnel(device, network, i))
     if others:
-        node = tree.add(styled("Interfaces", "bold"))
+        node = tree.add(Styled("Interfaces", "bold"))
         for i in others:
             extra = [x for x in (f"vrf {i.vrf}" if i.vrf else "", "shutdown" if i.shutdown else "",
                                  f"crypto map {i.crypto_map}" if i.crypto_map else "") if x]
-            line = styled(i.name, "bold") + f"  {_address(i)}"
+            line = Styled(i.name, "bold") + f"  {_address(i)}"
             node.add(line + (f"  ({_join(extra)})" if extra else ""))
     routing = _routing(device)
     if routing is not None:
         tree.add(routing)
     c = device.coverage
-    tree.add(styled("Coverage: ", "bold") + f"{c.modelled} modelled, {c.ignored} ignored, "
+    tree.add(Styled("Coverage: ", "bold") + f"{c.modelled} modelled, {c.ignored} ignored, "
              f"{c.unrecognized} unrecognized (of {c.total} lines)")
     return tree
 
 
 def render(results: Sequence[ParseResult], out: TextIO, *, color: bool | None = None) -> None:
-    """The text summary of every file, each followed by its parse diagnostics."""
-    console: Console = make_console(out, color)
+    """The text summary of every file, each followed by its parse diagnostics.
+
+    On a terminal the trees are rich's, in colour, wrapped inside their guides at the
+    terminal's width; elsewhere the same lines are written plain and never wrapped.
+    """
+    console = colour_console(out, color)
     for n, result in enumerate(results):
+        tree = device_tree(result)
+        notes = [Styled(f"  {d.span.path}:{d.span.line}:{d.span.column}: ")
+                 + Styled(str(d.severity), STYLES[d.severity]) + f" {d.code} {d.name}: {d.message}"
+                 for d in result.diagnostics]
+        if console is None:
+            lines = ([""] if n else []) + tree.plain_lines() + [note.plain for note in notes]
+            out.write("".join(line + "\n" for line in lines))
+            continue
         if n:
             console.print()
-        # Trees wrap inside their guides rather than being cut at the terminal's edge.
-        console.print(device_tree(result), soft_wrap=False)
-        for d in result.diagnostics:
-            where = Text(f"  {d.span.path}:{d.span.line}:{d.span.column}: ")
-            console.print(where + styled(str(d.severity), STYLES[d.severity])
-                          + f" {d.code} {d.name}: {d.message}")
+        console.print(tree.to_rich(), soft_wrap=False)
+        for note in notes:
+            console.print(note.to_rich())

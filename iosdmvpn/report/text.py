@@ -13,12 +13,12 @@ only on a terminal (rich also honours ``NO_COLOR`` and ``FORCE_COLOR``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from iosdmvpn.diagnostics import Diagnostic, Related, Severity
 from iosdmvpn.report.result import LintResult
+from iosdmvpn.report.styled import CONTROL_CHARACTERS, colour_console
 from iosdmvpn.source import SourceFile, Span, redact
 
 if TYPE_CHECKING:
@@ -37,9 +37,6 @@ MAX_LISTED = 8  # line numbers named for the related notes that are not drawn
 # The severity colours and the gutter's (the same as iosdmvpn.report.console, which loads rich).
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 GUTTER = "bold blue"
-# What rich strips from printed text (BEL, BS, VT, FF, CR): a config's control characters
-# must not reach a terminal or a log as such.
-_CONTROL = str.maketrans("", "", "\x07\x08\x0b\x0c\x0d")
 
 Segment = tuple[str, str | None]  # text, rich style (None: unstyled)
 Line = list[Segment]
@@ -198,7 +195,7 @@ def _rich(line: Line) -> Text:
 
 
 def _plain(line: Line) -> str:
-    return "".join(text for text, _ in line).translate(_CONTROL)
+    return "".join(text for text, _ in line).translate(CONTROL_CHARACTERS)
 
 
 def _more_locations(path: str, hidden: Sequence[Related]) -> str:
@@ -217,7 +214,7 @@ def write_diagnostics(diagnostics: Sequence[Diagnostic], sources: dict[str, Sour
 
     Returns the rich console used when the output is coloured, else None (plain text).
     """
-    console = _colour_console(out, color)
+    console = colour_console(out, color)
     cache: dict[str, _Lines] = {}
     for diagnostic in diagnostics:
         lines = diagnostic_lines(diagnostic, sources, show_source=show_source, cache=cache,
@@ -233,26 +230,6 @@ def write_diagnostics(diagnostics: Sequence[Diagnostic], sources: dict[str, Sour
 
             console.print(Text("\n").join(_rich(line) for line in lines))
     return console
-
-
-def _colour_console(out: TextIO, color: bool | None) -> Console | None:
-    """The rich console when the output gets colour, else None (rich is not even loaded)."""
-    if color is False:
-        return None
-    if color is None and not _maybe_terminal(out):
-        return None
-    console = make_console(out, color)
-    return console if console.color_system is not None else None
-
-
-def _maybe_terminal(out: TextIO) -> bool:
-    """False when rich would surely print no colour: not a terminal, nothing forcing it."""
-    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") or os.environ.get("TTY_INTERACTIVE"):
-        return True
-    try:
-        return out.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def make_console(out: TextIO, color: bool | None = None) -> Console:
