@@ -3,7 +3,8 @@
 Subcommand module contract
 --------------------------
 Each subcommand is a module of this package (``lint``, ``parse``, ``rules``, and
-``translate`` when ``iosdmvpn/cli/translate.py`` exists) with two functions::
+``translate`` when ``iosdmvpn/cli/translate.py`` exists) with a ``HELP`` string (its line in
+``iosdmvpn --help``) and two functions::
 
     def add_parser(
         subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -13,8 +14,8 @@ Each subcommand is a module of this package (``lint``, ``parse``, ``rules``, and
     def run(args: argparse.Namespace) -> int:
         '''Carry the command out and return its exit code.'''
 
-:func:`main` calls ``add_parser`` for every module, binds ``run`` to the returned parser,
-and calls it for the chosen subcommand. The rules a module follows:
+:func:`main` calls ``add_parser`` for the chosen subcommand (and for every one when none
+is chosen, for ``--help``), binds ``run`` to the returned parser, and calls it. The rules a module follows:
 
 * Import heavy modules (``iosdmvpn.api``, ``iosdmvpn.render``, jinja2, rich) inside
   ``run``, never at module level: every module is imported for every command, and
@@ -77,8 +78,12 @@ def _modules() -> list[ModuleType]:
     return found
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every available subcommand.
+
+    With ``only``, the other subcommands get a bare parser (their name and one-line help):
+    defining every option of every command is a few ms of each run's start-up.
+    """
     parser = argparse.ArgumentParser(
         prog="iosdmvpn", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -86,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"iosdmvpn {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in _modules():
-        sub = module.add_parser(subparsers)
+        name = module.__name__.rsplit(".", 1)[-1]
+        if only is None or name == only:
+            sub = module.add_parser(subparsers)
+        else:
+            sub = subparsers.add_parser(name, help=module.HELP)
         sub.set_defaults(handler=module.run)
     return parser
 
@@ -120,9 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # built; a CLI has no use for them and the scan costs startup time.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
-        parser = build_parser()
+        words = list(sys.argv[1:] if argv is None else argv)
+        parser = build_parser(words[0] if words and words[0] in SUBCOMMANDS else None)
         try:
-            args = parser.parse_args(argv)
+            args = parser.parse_args(words)
         except SystemExit as exc:  # --help, --version and usage errors
             return _exit_status(exc)
         handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)

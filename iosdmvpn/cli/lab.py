@@ -53,9 +53,12 @@ exit codes: 0 every expectation held; 1 a check failed or the lab cannot build t
 """
 
 
+HELP = "build the translated network in namespaces and check it works"
+
+
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``lab``."""
-    p = subparsers.add_parser("lab", help="build the translated network in namespaces and check it works",
+    p = subparsers.add_parser("lab", help=HELP,
                               description=DESCRIPTION, epilog=EPILOG, formatter_class=HelpFormatter)
     p.add_argument("paths", nargs="+", metavar="PATH", help="configuration files or folders (one network)")
     p.add_argument("--igp", choices=("ospf", "bgp"),

@@ -50,9 +50,12 @@ _KEPT: list[object] = []  # the parser's stanza trees of the last run (see run)
 KEEP_TREES_FROM_LINES = 5_000
 
 
+HELP = "check configurations for DMVPN mistakes"  # the one-line summary in `iosdmvpn --help`
+
+
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``lint``."""
-    p = subparsers.add_parser("lint", help="check configurations for DMVPN mistakes",
+    p = subparsers.add_parser("lint", help=HELP,
                               description=DESCRIPTION, epilog=EPILOG, formatter_class=HelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or folders to lint; - reads standard input")

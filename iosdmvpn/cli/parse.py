@@ -26,9 +26,12 @@ exit codes: 0 every file parsed (parse diagnostics are shown, not fatal),
 """
 
 
+HELP = "show what the parser understood of a configuration"  # the one-line summary in `iosdmvpn --help`
+
+
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``parse``."""
-    p = subparsers.add_parser("parse", help="show what the parser understood of a configuration",
+    p = subparsers.add_parser("parse", help=HELP,
                               description=DESCRIPTION, epilog=EPILOG, formatter_class=HelpFormatter)
     p.add_argument("files", nargs="+", metavar="FILE", help="configuration files; - reads standard input")
     p.add_argument("--format", choices=("text", "json"), default="text",

@@ -26,9 +26,12 @@ examples:
 """
 
 
+HELP = "list the rules, or explain one"  # the one-line summary in `iosdmvpn --help`
+
+
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``rules``."""
-    p = subparsers.add_parser("rules", help="list the rules, or explain one",
+    p = subparsers.add_parser("rules", help=HELP,
                               description=DESCRIPTION, epilog=EPILOG, formatter_class=HelpFormatter)
     p.add_argument("code", nargs="?", metavar="CODE", help="a code (DMV101) or rule name to explain")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")

@@ -45,10 +45,12 @@ differences; 2 unusable input or a usage error.
 """
 
 
+HELP = "write Linux (iproute2/networkd, FRR, nftables, strongSwan) configurations"
+
+
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``translate``."""
-    p = subparsers.add_parser("translate", help="write Linux (iproute2/networkd, FRR, nftables, strongSwan) "
-                                                "configurations", description=DESCRIPTION, epilog=EPILOG,
+    p = subparsers.add_parser("translate", help=HELP, description=DESCRIPTION, epilog=EPILOG,
                               formatter_class=HelpFormatter)
     p.add_argument("paths", nargs="+", metavar="PATH", help="configuration files or folders (one network)")
     p.add_argument("-o", "--output", "--out", dest="output", metavar="OUTDIR", type=Path, required=True,

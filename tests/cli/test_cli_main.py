@@ -54,3 +54,22 @@ def test_entry_point_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "iosdmvpn", "--version"], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0 and done.stdout.startswith("iosdmvpn ")
+
+
+def _help_of(parser: object, command: str) -> str:
+    import argparse
+
+    assert isinstance(parser, argparse.ArgumentParser)
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return actions[0].choices[command].format_help()
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_a_command_alone_gets_the_same_parser(command: str) -> None:
+    # main() fully defines only the chosen command; its options must not change for that.
+    if importlib.util.find_spec(f"iosdmvpn.cli.{command}") is None:
+        pytest.skip("no translate module")
+    assert _help_of(build_parser(command), command) == _help_of(build_parser(), command)
+    others = [c for c in SUBCOMMANDS if c != command and importlib.util.find_spec(f"iosdmvpn.cli.{c}")]
+    bare = _help_of(build_parser(command), others[0])
+    assert bare.count("--") == 1 and "--help" in bare  # the others: a name and their one-line help
