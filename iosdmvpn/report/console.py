@@ -7,10 +7,9 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from iosdmvpn.diagnostics import Severity
+from iosdmvpn.report.styled import GUTTER, STYLES
 
-STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
-GUTTER = "bold blue"
+__all__ = ["GUTTER", "STYLES", "make_console", "styled"]
 
 
 def make_console(out: TextIO, color: bool | None = None) -> Console:

@@ -8,12 +8,21 @@ is not loaded at all. On a terminal they become rich ``Text`` and ``Tree`` objec
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
     from rich.tree import Tree
+
+from iosdmvpn.diagnostics import Severity
+
+# The report colours (rich style names), for every text output.
+STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
+GUTTER = "bold blue"
+
+Segment = tuple[str, str | None]  # text, rich style (None: unstyled)
 
 # What rich strips from printed text (BEL, BS, VT, FF, CR): a config's control characters
 # must not reach a terminal or a log as such.
@@ -26,7 +35,7 @@ class Styled:
     __slots__ = ("segments",)
 
     def __init__(self, text: str = "", style: str | None = None) -> None:
-        self.segments: list[tuple[str, str | None]] = [(text, style)] if text else []
+        self.segments: list[Segment] = [(text, style)] if text else []
 
     def __add__(self, other: str | Styled) -> Styled:
         out = Styled()
@@ -39,18 +48,28 @@ class Styled:
     @property
     def plain(self) -> str:
         """The text without styles, control characters removed."""
-        return "".join(text for text, _ in self.segments).translate(CONTROL_CHARACTERS)
+        return plain_text(self.segments)
 
     def to_rich(self) -> Text:
-        from rich.text import Text
-
-        out = Text()
-        for text, style in self.segments:
-            out.append(text, style=style)
-        return out
+        return rich_text(self.segments)
 
 
-def _segments(value: str | Styled) -> list[tuple[str, str | None]]:
+def plain_text(segments: Iterable[Segment]) -> str:
+    """Segments as printed without colour: their text, control characters removed."""
+    return "".join(text for text, _ in segments).translate(CONTROL_CHARACTERS)
+
+
+def rich_text(segments: Iterable[Segment]) -> Text:
+    """Segments as one rich ``Text``, each with its own style."""
+    from rich.text import Text
+
+    out = Text()
+    for text, style in segments:
+        out.append(text, style=style)
+    return out
+
+
+def _segments(value: str | Styled) -> list[Segment]:
     return value.segments if isinstance(value, Styled) else [(value, None)] if value else []
 
 

@@ -12,15 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from iosdmvpn.diagnostics import Severity
 from iosdmvpn.model import Device, Interface, Nhrp
 from iosdmvpn.model.crypto import Crypto, IpsecProfile
 from iosdmvpn.model.network import Network, TunnelRef
 from iosdmvpn.parse import ParseResult
-from iosdmvpn.report.styled import Node, Styled, colour_console
-
-# The severity colours of iosdmvpn.report.console, which loads rich.
-STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
+from iosdmvpn.report.styled import STYLES, Node, Styled, colour_console
 
 MISSING = "bold red"
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from iosdmvpn.diagnostics import Diagnostic, Related, Severity
 from iosdmvpn.report.result import LintResult
-from iosdmvpn.report.styled import CONTROL_CHARACTERS, colour_console
+from iosdmvpn.report.styled import GUTTER, STYLES, Segment, colour_console, plain_text, rich_text
 from iosdmvpn.source import SourceFile, Span, redact
 
 if TYPE_CHECKING:
@@ -34,11 +34,6 @@ MAX_SPAN_LINES = 4  # longer spans show their first and last lines around an ell
 # counted, not drawn (JSON and SARIF carry them all).
 MAX_RELATED = 3
 MAX_LISTED = 8  # line numbers named for the related notes that are not drawn
-# The severity colours and the gutter's (the same as iosdmvpn.report.console, which loads rich).
-STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
-GUTTER = "bold blue"
-
-Segment = tuple[str, str | None]  # text, rich style (None: unstyled)
 Line = list[Segment]
 
 
@@ -182,20 +177,7 @@ def render_diagnostic(diagnostic: Diagnostic, sources: dict[str, SourceFile], *,
     """:func:`diagnostic_lines` as rich ``Text`` lines."""
     lines = diagnostic_lines(diagnostic, sources, show_source=show_source, cache=cache,
                              max_related=max_related)
-    return [_rich(line) for line in lines]
-
-
-def _rich(line: Line) -> Text:
-    from rich.text import Text
-
-    out = Text()
-    for text, style in line:
-        out.append(text, style=style)
-    return out
-
-
-def _plain(line: Line) -> str:
-    return "".join(text for text, _ in line).translate(CONTROL_CHARACTERS)
+    return [rich_text(line) for line in lines]
 
 
 def _more_locations(path: str, hidden: Sequence[Related]) -> str:
@@ -222,13 +204,13 @@ def write_diagnostics(diagnostics: Sequence[Diagnostic], sources: dict[str, Sour
         if show_source:
             lines.append([])
         if console is None:
-            out.write("".join(_plain(line) + "\n" for line in lines))
+            out.write("".join(plain_text(line) + "\n" for line in lines))
         else:
             # One print per diagnostic: each print has a fixed cost that thousands of frame
             # lines would multiply.
             from rich.text import Text
 
-            console.print(Text("\n").join(_rich(line) for line in lines))
+            console.print(Text("\n").join(rich_text(line) for line in lines))
     return console
 
 
@@ -262,7 +244,7 @@ def summary_line(result: LintResult) -> Line:
 
 def summary(result: LintResult) -> Text:
     """:func:`summary_line` as rich ``Text``."""
-    return _rich(summary_line(result))
+    return rich_text(summary_line(result))
 
 
 def render(result: LintResult, out: TextIO, *, show_source: bool = True, statistics: bool = False,
@@ -274,9 +256,9 @@ def render(result: LintResult, out: TextIO, *, show_source: bool = True, statist
     console = write_diagnostics(result.diagnostics, result.sources, out, show_source=show_source, color=color,
                                 max_related=max_related)
     if console is None:
-        out.write(_plain(summary_line(result)) + "\n")
+        out.write(plain_text(summary_line(result)) + "\n")
     else:
-        console.print(_rich(summary_line(result)))
+        console.print(rich_text(summary_line(result)))
 
 
 def render_statistics(result: LintResult, console: Console) -> None:
@@ -285,6 +267,7 @@ def render_statistics(result: LintResult, console: Console) -> None:
     width = max((len(str(r[3])) for r in rows), default=1)
     names = max((len(r[1]) for r in rows), default=0)
     for code, name, severity, count in rows:
-        console.print(_rich([(f"{count:>{width}}  ", None), (code, "bold"), (f"  {name:<{names}}  ", None),
-                             (str(severity), STYLES[severity])]))
+        row: Line = [(f"{count:>{width}}  ", None), (code, "bold"), (f"  {name:<{names}}  ", None),
+                     (str(severity), STYLES[severity])]
+        console.print(rich_text(row))
     console.print(summary(result))
