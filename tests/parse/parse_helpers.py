@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from iosdmvpn.diagnostics import Diagnostic
 from iosdmvpn.model import Device
 from iosdmvpn.parse import ParseResult, parse_text
@@ -51,3 +53,20 @@ def token_at(text: str, line: int, word: str) -> tuple[int, int, int, int]:
     raw = textwrap.dedent(text).lstrip("\n").splitlines()[line - 1]
     col = raw.index(word) + 1
     return line, col, line, col + len(word)
+
+
+def model_spans(node: object) -> list[Span]:
+    """Every span held anywhere in a model node (fields, tuples, the per-field ``spans`` dicts)."""
+    found: list[Span] = []
+    stack: list[object] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Span):
+            found.append(item)
+        elif isinstance(item, BaseModel):
+            stack.extend(getattr(item, name) for name in type(item).model_fields)
+        elif isinstance(item, tuple | list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return found

@@ -9,8 +9,8 @@ from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 
 import pytest
-from parse_helpers import CORPUS, REPO
-from pydantic import BaseModel, ValidationError
+from parse_helpers import CORPUS, REPO, model_spans
+from pydantic import ValidationError
 
 import iosdmvpn.parse as parse_module
 from iosdmvpn.cli import main
@@ -63,18 +63,7 @@ def test_span_of_validates_what_is_not_plain() -> None:
 def test_model_spans_are_plain_spans() -> None:
     result = parse_file(REPO / "examples" / "seed-network" / "hub.cfg")
     assert result.device is not None
-    found: list[Span] = []
-    stack: list[object] = [result.device]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Span):
-            found.append(node)
-        elif isinstance(node, BaseModel):
-            stack.extend(getattr(node, name) for name in type(node).model_fields)
-        elif isinstance(node, tuple | list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
+    found = model_spans(result.device)
     assert len(found) > 50
     for span in found:
         again = Span.model_validate(span.model_dump())

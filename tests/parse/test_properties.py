@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from parse_helpers import CORPUS, REPO
-from pydantic import BaseModel
+from parse_helpers import CORPUS, REPO, model_spans
 
 import iosdmvpn.parse as parse_module
 from iosdmvpn.parse import ParseResult, parse_bytes, parse_text, parse_text_devices
@@ -52,17 +51,7 @@ config_text = st.lists(indented, max_size=30).map("\n".join)
 def spans_of(result: ParseResult) -> list[Span]:
     found = [d.span for d in result.diagnostics]
     if result.device is not None:
-        stack: list[object] = [result.device]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, Span):
-                found.append(node)
-            elif isinstance(node, BaseModel):
-                stack.extend(getattr(node, name) for name in type(node).model_fields)
-            elif isinstance(node, tuple | list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                stack.extend(node.values())
+        found += model_spans(result.device)
     return found
 
 
