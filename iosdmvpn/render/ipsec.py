@@ -53,7 +53,6 @@ from iosdmvpn.model import (
 )
 from iosdmvpn.model.base import IosNode
 from iosdmvpn.model.network import Network, TunnelRef
-from iosdmvpn.parse import device_sections
 from iosdmvpn.render.codes import diag
 from iosdmvpn.render.names import show
 from iosdmvpn.render.scan import covered_lines, unaccounted
@@ -1156,14 +1155,15 @@ def lower_ipsec(device: Device, tunnel_ref: TunnelRef, network: Network, mode: I
 _EQUIVALENT_GLOBALS = ("crypto isakmp aggressive-mode disable",)
 
 
-def untranslated_crypto_lines(device: Device, refs: Sequence[TunnelRef],
-                              lines: Sequence[str]) -> list[Diagnostic]:
+def untranslated_crypto_lines(device: Device, refs: Sequence[TunnelRef], lines: list[str],
+                              rows: tuple[int, int]) -> list[Diagnostic]:
     """DMV674 for each crypto command the swanctl translation of ``refs`` draws on but cannot carry.
 
     The parser keeps only what the translation or the rules use: the other commands inside
     the crypto stanzas a protected tunnel depends on (``set security-association idle-time``,
     ``responder-only``, ...) and the global ``crypto isakmp``/``crypto ikev2`` one-liners
-    (``nat keepalive``, ``identity``, ...) would otherwise vanish without a word.
+    (``nat keepalive``, ``identity``, ...) would otherwise vanish without a word. ``rows``:
+    the device's first and last line in ``lines`` (a file may hold several routers).
     """
     crypto = device.crypto
     nodes: dict[int, IosNode] = {}
@@ -1190,14 +1190,12 @@ def untranslated_crypto_lines(device: Device, refs: Sequence[TunnelRef],
         nodes.update((id(p), p) for p in (*crypto.ikev2_proposals, *crypto.ikev2_policies))
     found: dict[int, tuple[Span, str]] = {}
     for node in nodes.values():
-        found.update((span.line, (span, text)) for span, text in unaccounted(node, list(lines)))
+        found.update((span.line, (span, text)) for span, text in unaccounted(node, lines))
     if nodes:
         covered = covered_lines(crypto)
         families = ("crypto isakmp ", "crypto ikev2 ") if ikev1 and ikev2 else \
             ("crypto isakmp ",) if ikev1 else ("crypto ikev2 ",)
-        # Only this router's part of a file that holds several (``lines`` may be the whole file).
-        sections = device_sections("\n".join(lines))
-        first, last = sections[device.section] if 1 < len(sections) > device.section else (1, len(lines))
+        first, last = rows
         for number in range(first, min(last, len(lines)) + 1):
             raw = lines[number - 1]
             if raw[:1] != "c" or number in covered or not raw.lower().startswith(families):

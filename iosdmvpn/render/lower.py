@@ -18,7 +18,7 @@ from typing import Any, Literal
 from iosdmvpn.diagnostics import Diagnostic, Related, sort_diagnostics
 from iosdmvpn.model import Device, Interface, Nhrp, TunnelMode
 from iosdmvpn.model.network import Network, TunnelRef
-from iosdmvpn.parse import ParseResult
+from iosdmvpn.parse import ParseResult, device_sections
 from iosdmvpn.render.codes import diag
 from iosdmvpn.render.names import linux_ifname, safe_fqdn, safe_hostname, safe_text, safe_word, show
 from iosdmvpn.render.plan import (
@@ -649,5 +649,17 @@ def _lower_ipsec(ctx: DeviceContext, drafts: list[dict[str, Any]]) -> list[Any]:
             d["plan"]["vici_profile"] = name
     untranslated = getattr(module, "untranslated_crypto_lines", None)
     if wanted and untranslated is not None and ctx.lines is not None:
-        ctx.diagnostics.extend(untranslated(ctx.device, [d["ref"] for d in protected], ctx.lines))
+        ctx.diagnostics.extend(untranslated(ctx.device, [d["ref"] for d in protected], ctx.lines,
+                                            _own_rows(ctx, ctx.lines)))
     return plans if wanted else []
+
+
+def _own_rows(ctx: DeviceContext, lines: list[str]) -> tuple[int, int]:
+    """The device's first and last line in ``lines``: all of them, unless its file holds
+    several routers (then ``lines`` is that whole file and the routers are told apart again,
+    only for such files: they are short lab notes)."""
+    if sum(d.path == ctx.device.path for d in ctx.network.devices) > 1:
+        sections = device_sections("\n".join(lines))
+        if 1 < len(sections) > ctx.device.section:
+            return sections[ctx.device.section]
+    return 1, len(lines)
