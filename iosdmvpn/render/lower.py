@@ -655,10 +655,11 @@ def _lower_ipsec(ctx: DeviceContext, drafts: list[dict[str, Any]]) -> list[Any]:
 
 
 def _own_rows(ctx: DeviceContext, lines: list[str]) -> tuple[int, int]:
-    """The device's first and last line in ``lines``: all of them, unless its file holds
-    several routers (then ``lines`` is that whole file and the routers are told apart again,
-    only for such files: they are short lab notes)."""
-    if sum(d.path == ctx.device.path for d in ctx.network.devices) > 1:
+    """The device's first and last line in ``lines``: all of them, unless they hold several
+    routers (a lab-notes file; its first router alone when parsed by ``parse_file``). Only
+    then is the structural pass run again, to tell the routers apart."""
+    hostnames = {tuple(line.split()[1:2]) for line in lines if line.startswith("hostname ")}
+    if len(hostnames) > 1:
         sections = device_sections("\n".join(lines))
         if 1 < len(sections) > ctx.device.section:
             return sections[ctx.device.section]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iosdmvpn.parse import parse_devices, parse_text_devices
+from iosdmvpn.parse import parse_devices, parse_file, parse_text_devices
 from iosdmvpn.render import translate
 
 HUB = """\
@@ -86,5 +86,14 @@ def test_other_routers_stay_quiet_when_each_carries_the_whole_file(tmp_path: Pat
     path = tmp_path / "lab.cfg"
     path.write_text(HUB + other)
     result = translate(parse_devices(path), targets=("strongswan",))
+    found = [d.message for d in result.diagnostics if d.code == "DMV674"]
+    assert len(found) == 3 and not any("30" in m for m in found)
+
+
+def test_a_first_router_parsed_alone_does_not_blame_the_next(tmp_path: Path) -> None:
+    # parse_file keeps the first router of a lab-notes file, with the whole file as its text.
+    path = tmp_path / "lab.cfg"
+    path.write_text(HUB + "!\nhostname spoke\ncrypto isakmp nat keepalive 30\n")
+    result = translate([parse_file(path)], targets=("strongswan",))
     found = [d.message for d in result.diagnostics if d.code == "DMV674"]
     assert len(found) == 3 and not any("30" in m for m in found)
